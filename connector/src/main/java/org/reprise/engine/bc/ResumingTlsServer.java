@@ -1,0 +1,488 @@
+package org.reprise.engine.bc;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Vector;
+import org.bouncycastle.tls.AlertDescription;
+import org.bouncycastle.tls.Certificate;
+import org.bouncycastle.tls.CertificateRequest;
+import org.bouncycastle.tls.ClientCertificateType;
+import org.bouncycastle.tls.DefaultTlsServer;
+import org.bouncycastle.tls.ExtensionType;
+import org.bouncycastle.tls.HashAlgorithm;
+import org.bouncycastle.tls.NameType;
+import org.bouncycastle.tls.NewSessionTicket;
+import org.bouncycastle.tls.ProtocolName;
+import org.bouncycastle.tls.ProtocolVersion;
+import org.bouncycastle.tls.SecurityParameters;
+import org.bouncycastle.tls.ServerName;
+import org.bouncycastle.tls.SignatureAlgorithm;
+import org.bouncycastle.tls.SignatureAndHashAlgorithm;
+import org.bouncycastle.tls.TlsCredentialedSigner;
+import org.bouncycastle.tls.TlsCredentials;
+import org.bouncycastle.tls.TlsExtensionsUtils;
+import org.bouncycastle.tls.TlsFatalAlert;
+import org.bouncycastle.tls.TlsSession;
+import org.bouncycastle.tls.TlsUtils;
+import org.bouncycastle.tls.crypto.TlsCryptoParameters;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaDefaultTlsCredentialedSigner;
+import org.bouncycastle.util.Integers;
+import org.jspecify.annotations.Nullable;
+import org.reprise.core.metrics.Mechanism;
+import org.reprise.core.metrics.MissReason;
+import org.reprise.core.metrics.Protocol;
+import org.reprise.core.metrics.ResumptionMetrics;
+import org.reprise.core.session.SessionId;
+import org.reprise.core.session.SessionRecord;
+import org.reprise.core.session.SessionRecordCodec;
+import org.reprise.core.ticket.TicketSealer;
+
+/**
+ * The Bouncy Castle {@code TlsServer} of one connection: picks credentials, checks client certificates,
+ * and decides resumption through Reprise's store and ticket keys.
+ *
+ * <p>Resumption is only granted where the session would have been accepted fresh; every check that
+ * Bouncy Castle would otherwise turn into an aborted handshake (cipher suite no longer offered, extended
+ * master secret missing) is made here first, so a refused session always means a full handshake.
+ */
+final class ResumingTlsServer extends DefaultTlsServer {
+
+    private static final Integer SESSION_TICKET = Integers.valueOf(ExtensionType.session_ticket);
+    private static final Integer PRE_SHARED_KEY = Integers.valueOf(ExtensionType.pre_shared_key);
+    private static final int SESSION_ID_LENGTH = 32;
+
+    private final BcServerContext host;
+    private final EngineOptions options;
+    private final ResumptionMetrics metrics;
+    private final @Nullable String peerHost;
+    private final int peerPort;
+
+    private @Nullable String sniHost;
+    private boolean clientSupportsTickets;
+    private byte @Nullable [] offeredTicket;
+    private boolean pskOfferCounted;
+    private @Nullable Mechanism resumingBy;
+    private @Nullable SessionRecord resumingRecord;
+    private @Nullable SessionRecord issuedRecord;
+    private @Nullable BcSslSession completedSession;
+
+    ResumingTlsServer(BcServerContext host, EngineOptions options, @Nullable String peerHost, int peerPort) {
+        super(host.crypto);
+        this.host = host;
+        this.options = options;
+        this.peerHost = peerHost;
+        this.peerPort = peerPort;
+        this.metrics = host.resumption.metrics();
+    }
+
+    @Nullable BcSslSession completedSession() {
+        return completedSession;
+    }
+
+    @Nullable ProtocolName negotiatedApplicationProtocol() {
+        SecurityParameters params = context == null ? null : context.getSecurityParameters();
+        return params == null ? null : params.getApplicationProtocol();
+    }
+
+    // ---- what this server offers
+
+    @Override
+    public ProtocolVersion[] getProtocolVersions() {
+        return options.protocolVersions;
+    }
+
+    @Override
+    protected int[] getSupportedCipherSuites() {
+        return options.cipherSuites;
+    }
+
+    @Override
+    protected boolean preferLocalCipherSuites() {
+        return options.preferServerOrder;
+    }
+
+    @Override
+    protected Vector<ProtocolName> getProtocolNames() {
+        return options.applicationProtocols;
+    }
+
+    @Override
+    public boolean allowLegacyResumption() {
+        return host.policy.allowLegacyResumption();
+    }
+
+    // ---- the client's offer
+
+    @Override
+    public void processClientExtensions(Hashtable clientExtensions) throws IOException {
+        super.processClientExtensions(clientExtensions);
+        sniHost = serverName(clientExtensions);
+        boolean tls13 = TlsUtils.isTLSv13(context.getServerVersion());
+        if (tls13) {
+            if (!pskOfferCounted && clientExtensions.containsKey(PRE_SHARED_KEY)) {
+                pskOfferCounted = true;
+                metrics.requested(Mechanism.TLS13_PSK);
+                metrics.missed(MissReason.ENGINE_UNSUPPORTED);
+            }
+            return;
+        }
+        clientSupportsTickets = clientExtensions.containsKey(SESSION_TICKET);
+        byte[] ticket = (byte[]) clientExtensions.get(SESSION_TICKET);
+        offeredTicket = host.policy.ticketsEnabled() && ticket != null && ticket.length > 0 ? ticket : null;
+    }
+
+    private static @Nullable String serverName(Hashtable<?, ?> clientExtensions) throws IOException {
+        Vector<?> names = TlsExtensionsUtils.getServerNameExtensionClient(clientExtensions);
+        if (names != null) {
+            for (Object o : names) {
+                ServerName name = (ServerName) o;
+                if (name.getNameType() == NameType.host_name) {
+                    return new String(name.getNameData(), StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
+                }
+            }
+        }
+        return null;
+    }
+
+    // ---- resumption
+
+    @Override
+    public @Nullable TlsSession getSessionToResume(byte[] sessionID) {
+        if (offeredTicket != null) {
+            metrics.requested(Mechanism.TICKET);
+            return resumeFromTicket(offeredTicket, sessionID);
+        }
+        if (sessionID.length > 0) {
+            metrics.requested(Mechanism.SESSION_ID);
+            return resumeFromStore(sessionID);
+        }
+        return null;
+    }
+
+    private @Nullable TlsSession resumeFromTicket(byte[] ticket, byte[] sessionID) {
+        if (sessionID.length == 0) {
+            // Bouncy Castle cannot resume a session whose ID is empty, and RFC 5077 clients that send no
+            // ID expect none back; such a client gets a full handshake and a fresh ticket.
+            return miss(MissReason.ENGINE_UNSUPPORTED);
+        }
+        TicketSealer.Opened opened = host.resumption.sealer().open(ticket);
+        if (opened.plaintext() == null) {
+            return miss(Objects.requireNonNull(opened.refusal()));
+        }
+        SessionRecord record;
+        try {
+            record = SessionRecordCodec.decode(opened.plaintext());
+        } catch (SessionRecordCodec.MalformedRecordException e) {
+            return miss(MissReason.TICKET_INVALID);
+        }
+        if (record.isExpiredAt(host.resumption.clock().instant())) {
+            return miss(MissReason.EXPIRED);
+        }
+        return resume(record, sessionID, Mechanism.TICKET);
+    }
+
+    private @Nullable TlsSession resumeFromStore(byte[] sessionID) {
+        SessionId id;
+        try {
+            id = SessionId.of(sessionID);
+        } catch (IllegalArgumentException e) {
+            return miss(MissReason.UNKNOWN);
+        }
+        SessionRecord record;
+        try {
+            record = host.resumption.store().retrieve(id, host.resumption.clock().instant());
+        } catch (RuntimeException e) {
+            metrics.storeError();
+            return miss(MissReason.STORE_ERROR);
+        }
+        if (record == null) {
+            return miss(MissReason.UNKNOWN);
+        }
+        TlsSession session = resume(record, sessionID, Mechanism.SESSION_ID);
+        if (session != null) {
+            resumingRecord = record;
+        }
+        return session;
+    }
+
+    /**
+     * Resumes a found session if it passes every check. State that does not parse is junk: from a ticket
+     * it is an invalid ticket; from the store it is a bad row, which is removed so it costs only once.
+     */
+    private @Nullable TlsSession resume(SessionRecord record, byte[] sessionID, Mechanism mechanism) {
+        MissReason unreadable = mechanism == Mechanism.TICKET ? MissReason.TICKET_INVALID : MissReason.STORE_ERROR;
+        if (!BcServerContext.ENGINE_NAME.equals(record.engine())
+                || !record.hostConfig().equals(host.policy.hostConfig())
+                || !Objects.equals(record.sniHost(), sniHost)) {
+            return miss(MissReason.BINDING_MISMATCH);
+        }
+        SessionState state;
+        try {
+            state = SessionState.parse(record.secretState());
+        } catch (IllegalArgumentException e) {
+            if (mechanism == Mechanism.SESSION_ID) {
+                forget(record.id());
+            }
+            return miss(unreadable);
+        }
+        try {
+            if (!acceptsFresh(state)) {
+                return miss(MissReason.BINDING_MISMATCH);
+            }
+            TlsSession session = TlsUtils.importSession(sessionID, state.toParameters(getCrypto()));
+            resumingBy = mechanism;
+            return session;
+        } catch (IOException | RuntimeException e) {
+            return miss(unreadable);
+        }
+    }
+
+    /** Whether a session passes the rules a new handshake on this connection would have to pass. */
+    private boolean acceptsFresh(SessionState state) throws IOException {
+        if (!state.version.equals(context.getServerVersion())) {
+            return false;
+        }
+        if (!contains(options.cipherSuites, state.cipherSuite) || !contains(offeredCipherSuites, state.cipherSuite)) {
+            return false;
+        }
+        boolean clientOffersEms = TlsExtensionsUtils.hasExtendedMasterSecretExtension(clientExtensions);
+        if (state.extendedMasterSecret != clientOffersEms) {
+            return false;
+        }
+        if (!state.extendedMasterSecret && !allowLegacyResumption()) {
+            return false;
+        }
+        return !options.needClientAuth || !state.peerChain.isEmpty();
+    }
+
+    private void forget(SessionId id) {
+        try {
+            host.resumption.store().remove(id);
+        } catch (RuntimeException e) {
+            metrics.storeError();
+        }
+    }
+
+    private @Nullable TlsSession miss(MissReason reason) {
+        metrics.missed(reason);
+        return null;
+    }
+
+    private static boolean contains(int[] values, int value) {
+        for (int v : values) {
+            if (v == value) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public byte[] getNewSessionID() {
+        byte[] id = new byte[SESSION_ID_LENGTH];
+        getCrypto().getSecureRandom().nextBytes(id);
+        return id;
+    }
+
+    @Override
+    public Hashtable getServerExtensions() throws IOException {
+        Hashtable extensions = super.getServerExtensions();
+        if (clientSupportsTickets && host.policy.ticketsEnabled() && !TlsUtils.isTLSv13(context)) {
+            extensions.put(SESSION_TICKET, TlsUtils.EMPTY_BYTES);
+        }
+        return extensions;
+    }
+
+    @Override
+    public NewSessionTicket getNewSessionTicket() {
+        SessionRecord record = newRecord(context.getSecurityParametersHandshake());
+        issuedRecord = record;
+        byte[] ticket = host.resumption.sealer().seal(SessionRecordCodec.encode(record));
+        metrics.ticketIssued();
+        return new NewSessionTicket(host.policy.sessionTimeout().toSeconds(), ticket);
+    }
+
+    // ---- credentials and client certificates
+
+    @Override
+    public TlsCredentials getCredentials() throws IOException {
+        if (TlsUtils.isTLSv13(context)) {
+            return signer(host.chain13, true);
+        }
+        return super.getCredentials();
+    }
+
+    @Override
+    protected TlsCredentialedSigner getECDSASignerCredentials() throws IOException {
+        return signer(host.chain12, false);
+    }
+
+    @Override
+    protected TlsCredentialedSigner getRSASignerCredentials() throws IOException {
+        return signer(host.chain12, false);
+    }
+
+    private TlsCredentialedSigner signer(Certificate chain, boolean tls13) throws IOException {
+        Vector<?> offered = context.getSecurityParametersHandshake().getClientSigAlgs();
+        for (SignatureAndHashAlgorithm candidate : signatureAlgorithms(tls13)) {
+            if (offered == null || offered.contains(candidate)) {
+                return new JcaDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), host.crypto,
+                        host.identity.privateKey(), chain, candidate);
+            }
+        }
+        throw new TlsFatalAlert(AlertDescription.handshake_failure, "No signature algorithm in common");
+    }
+
+    private List<SignatureAndHashAlgorithm> signatureAlgorithms(boolean tls13) {
+        if (host.identity.isEc()) {
+            int bits = ((ECKey) host.identity.privateKey()).getParams().getCurve().getField().getFieldSize();
+            short hash = bits > 384 ? HashAlgorithm.sha512 : bits > 256 ? HashAlgorithm.sha384 : HashAlgorithm.sha256;
+            SignatureAndHashAlgorithm matching = SignatureAndHashAlgorithm.getInstance(hash, SignatureAlgorithm.ecdsa);
+            return tls13 ? List.of(matching) : List.of(matching,
+                    SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa),
+                    SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha1, SignatureAlgorithm.ecdsa));
+        }
+        List<SignatureAndHashAlgorithm> pss = List.of(SignatureAndHashAlgorithm.rsa_pss_rsae_sha256,
+                SignatureAndHashAlgorithm.rsa_pss_rsae_sha384, SignatureAndHashAlgorithm.rsa_pss_rsae_sha512);
+        return tls13 ? pss : List.of(SignatureAndHashAlgorithm.rsa_pss_rsae_sha256,
+                SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha256, SignatureAlgorithm.rsa),
+                SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha384, SignatureAlgorithm.rsa),
+                SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha1, SignatureAlgorithm.rsa));
+    }
+
+    @Override
+    public @Nullable CertificateRequest getCertificateRequest() throws IOException {
+        if (!options.needClientAuth && !options.wantClientAuth) {
+            return null;
+        }
+        Vector<?> signatureAlgorithms = TlsUtils.getDefaultSupportedSignatureAlgorithms(context);
+        if (TlsUtils.isTLSv13(context)) {
+            return new CertificateRequest(TlsUtils.EMPTY_BYTES, signatureAlgorithms, null, host.acceptedIssuers);
+        }
+        short[] types = {ClientCertificateType.ecdsa_sign, ClientCertificateType.rsa_sign};
+        return new CertificateRequest(types, signatureAlgorithms, host.acceptedIssuers);
+    }
+
+    @Override
+    public void notifyClientCertificate(Certificate clientCertificate) throws IOException {
+        if (clientCertificate == null || clientCertificate.isEmpty()) {
+            if (options.needClientAuth) {
+                throw new TlsFatalAlert(TlsUtils.isTLSv13(context)
+                        ? AlertDescription.certificate_required : AlertDescription.handshake_failure,
+                        "A client certificate is required");
+            }
+            return;
+        }
+        if (host.trustManager == null) {
+            throw new TlsFatalAlert(AlertDescription.certificate_unknown, "No trust store for client certificates");
+        }
+        X509Certificate[] chain = toX509(clientCertificate);
+        try {
+            host.trustManager.checkClientTrusted(chain, chain[0].getPublicKey().getAlgorithm());
+        } catch (CertificateException e) {
+            throw new TlsFatalAlert(AlertDescription.bad_certificate, "Client certificate not trusted", e);
+        }
+    }
+
+    static X509Certificate[] toX509(@Nullable Certificate chain) throws IOException {
+        if (chain == null) {
+            return new X509Certificate[0];
+        }
+        try {
+            CertificateFactory factory = CertificateFactory.getInstance("X.509");
+            X509Certificate[] result = new X509Certificate[chain.getLength()];
+            for (int i = 0; i < result.length; i++) {
+                result[i] = (X509Certificate) factory.generateCertificate(
+                        new ByteArrayInputStream(chain.getCertificateAt(i).getEncoded()));
+            }
+            return result;
+        } catch (CertificateException e) {
+            throw new TlsFatalAlert(AlertDescription.bad_certificate, "Unreadable certificate", e);
+        }
+    }
+
+    // ---- completion
+
+    @Override
+    public void notifyHandshakeComplete() throws IOException {
+        super.notifyHandshakeComplete();
+        SecurityParameters params = context.getSecurityParametersConnection();
+        String protocol = protocolName(params.getNegotiatedVersion());
+        Protocol counted = Protocol.of(protocol);
+        Instant now = host.resumption.clock().instant();
+        boolean resumed = params.isResumedSession();
+        if (resumed) {
+            metrics.resumed(Objects.requireNonNull(resumingBy), counted);
+            if (resumingRecord != null) {
+                storeQuietly(resumingRecord.resumedAt(now));
+            }
+        } else {
+            if (resumingBy != null) {
+                metrics.missed(MissReason.BINDING_MISMATCH);
+            }
+            metrics.fullHandshake(counted);
+            if (!TlsUtils.isTLSv13(params.getNegotiatedVersion()) && params.getSessionID().length > 0) {
+                storeQuietly(issuedRecord != null ? issuedRecord : newRecord(params));
+                metrics.sessionStored();
+            }
+        }
+        completedSession = BcSslSession.completed(params, protocol, resumed,
+                toX509(params.getPeerCertificate()), toX509(params.getLocalCertificate()), now,
+                host.resumption.store(), getCrypto().getSecureRandom(), peerHost, peerPort);
+    }
+
+    static String protocolName(ProtocolVersion version) {
+        if (ProtocolVersion.TLSv13.equals(version)) {
+            return "TLSv1.3";
+        }
+        if (ProtocolVersion.TLSv12.equals(version)) {
+            return "TLSv1.2";
+        }
+        return version.getName();
+    }
+
+    private void storeQuietly(SessionRecord record) {
+        try {
+            host.resumption.store().store(record);
+        } catch (RuntimeException e) {
+            metrics.storeError();
+        }
+    }
+
+    private SessionRecord newRecord(SecurityParameters params) {
+        Instant now = host.resumption.clock().instant();
+        Duration timeout = host.policy.sessionTimeout();
+        String peer = null;
+        Certificate peerChain = params.getPeerCertificate();
+        if (peerChain != null && !peerChain.isEmpty()) {
+            try {
+                peer = toX509(peerChain)[0].getSubjectX500Principal().getName();
+            } catch (IOException e) {
+                peer = null;
+            }
+        }
+        return SessionRecord.builder()
+                .id(SessionId.of(params.getSessionID()))
+                .protocol(protocolName(params.getNegotiatedVersion()))
+                .cipherSuite(Objects.requireNonNull(CipherSuites.name(params.getCipherSuite())))
+                .hostConfig(host.policy.hostConfig())
+                .sniHost(sniHost)
+                .created(now)
+                .expires(now.plus(timeout))
+                .peerIdentity(peer)
+                .engine(BcServerContext.ENGINE_NAME)
+                .secretState(SessionState.capture(getCrypto(), params, serverExtensions))
+                .build();
+    }
+}

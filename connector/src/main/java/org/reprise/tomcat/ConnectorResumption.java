@@ -1,0 +1,169 @@
+package org.reprise.tomcat;
+
+import java.lang.management.ManagementFactory;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.apache.juli.logging.Log;
+import org.apache.juli.logging.LogFactory;
+import org.apache.tomcat.util.net.SSLHostConfig;
+import org.jspecify.annotations.Nullable;
+import org.reprise.core.ResumptionContext;
+import org.reprise.core.metrics.ResumptionMetrics;
+import org.reprise.core.session.MemorySessionStore;
+import org.reprise.core.session.SessionStore;
+import org.reprise.core.ticket.TicketKeyRing;
+import org.reprise.core.ticket.TicketSealer;
+
+/**
+ * The resumption state of one connector: its counters (registered in JMX), and, made on the first
+ * connection once every SSLHostConfig is known, its session store and ticket key ring.
+ *
+ * <p>The store and ring wait for the first connection because their size and key lifetime follow the
+ * largest {@code sessionCacheSize} and {@code sessionTimeout} of the connector's SSLHostConfigs. The
+ * state lives as long as the connector's SSL contexts: when the last one is destroyed, the MBean is
+ * unregistered and a store Reprise made is closed.
+ */
+final class ConnectorResumption {
+
+    /** JSSE's default session cache size, used when an SSLHostConfig leaves {@code sessionCacheSize} unset. */
+    static final int DEFAULT_CACHE_SIZE = 20480;
+    /** Tomcat's default {@code sessionTimeout}. */
+    static final Duration DEFAULT_TIMEOUT = Duration.ofDays(1);
+
+    private static final Log log = LogFactory.getLog(ConnectorResumption.class);
+
+    private final ResumptionSettings settings;
+    private final String name;
+    private final ResumptionMetrics metrics;
+    private final SecureRandom random = new SecureRandom();
+    private @Nullable ObjectName objectName;
+
+    private long largestCacheSize;
+    private Duration longestTimeout = Duration.ZERO;
+    private int openContexts;
+    private volatile @Nullable ResumptionContext context;
+
+    ConnectorResumption(ResumptionSettings settings, String name) {
+        this.settings = settings;
+        this.name = settings.name() != null ? settings.name() : name;
+        this.metrics = settings.metrics() != null ? settings.metrics() : new ResumptionMetrics();
+    }
+
+    String name() {
+        return name;
+    }
+
+    ResumptionSettings settings() {
+        return settings;
+    }
+
+    ResumptionMetrics metrics() {
+        return metrics;
+    }
+
+    /** Notes a host's cache size and timeout; they shape the store and ring made on first use. */
+    synchronized void register(SSLHostConfig host) {
+        largestCacheSize = Math.max(largestCacheSize, cacheSize(host));
+        Duration timeout = timeout(host);
+        if (timeout.compareTo(longestTimeout) > 0) {
+            longestTimeout = timeout;
+        }
+    }
+
+    static long cacheSize(SSLHostConfig host) {
+        int configured = host.getSessionCacheSize();
+        if (configured < 0) {
+            return DEFAULT_CACHE_SIZE;
+        }
+        return configured == 0 ? Long.MAX_VALUE : configured;
+    }
+
+    static Duration timeout(SSLHostConfig host) {
+        int configured = host.getSessionTimeout();
+        if (configured == 0) {
+            throw new IllegalArgumentException("SSLHostConfig " + host.getHostName()
+                    + ": sessionTimeout=\"0\" (no limit) is not supported by Reprise; set a number of seconds");
+        }
+        return configured < 0 ? DEFAULT_TIMEOUT : Duration.ofSeconds(configured);
+    }
+
+    /** @return the store, ring and counters, made on first call */
+    ResumptionContext context() {
+        ResumptionContext c = context;
+        if (c != null) {
+            return c;
+        }
+        synchronized (this) {
+            if (context == null) {
+                context = create();
+            }
+            return context;
+        }
+    }
+
+    private ResumptionContext create() {
+        SessionStore store = settings.sessionStore() != null ? settings.sessionStore()
+                : new MemorySessionStore(largestCacheSize > 0 ? largestCacheSize : DEFAULT_CACHE_SIZE);
+        Duration lifetime = longestTimeout.isZero() ? DEFAULT_TIMEOUT : longestTimeout;
+        TicketKeyRing ring = settings.ticketKeyRing() != null ? settings.ticketKeyRing()
+                : new TicketKeyRing(settings.ticketKeyRotation(), lifetime, Clock.systemUTC(), random,
+                        key -> metrics.keyRotated());
+        return new ResumptionContext(store, ring, new TicketSealer(ring, random), metrics, Clock.systemUTC());
+    }
+
+    synchronized void open() {
+        if (openContexts++ == 0) {
+            registerMBean();
+        }
+    }
+
+    synchronized void close() {
+        if (openContexts == 0 || --openContexts > 0) {
+            return;
+        }
+        unregisterMBean();
+        ResumptionContext c = context;
+        if (c != null && settings.sessionStore() == null) {
+            c.store().close();
+        }
+        context = null;
+    }
+
+    private void registerMBean() {
+        try {
+            ObjectName candidate = objectName(name);
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            if (!server.isRegistered(candidate)) {
+                server.registerMBean(metrics, candidate);
+                objectName = candidate;
+            }
+        } catch (JMException e) {
+            log.warn("Reprise metrics of connector " + name + " are not in JMX: " + e.getMessage());
+        }
+    }
+
+    private void unregisterMBean() {
+        if (objectName == null) {
+            return;
+        }
+        try {
+            ManagementFactory.getPlatformMBeanServer().unregisterMBean(objectName);
+        } catch (JMException e) {
+            log.debug("Reprise metrics MBean already gone: " + objectName);
+        }
+        objectName = null;
+    }
+
+    /**
+     * @param connector a connector's Reprise name
+     * @return where its counters are in JMX: {@code org.reprise:type=ResumptionMetrics,connector="..."}
+     * @throws JMException if the name cannot form an ObjectName
+     */
+    static ObjectName objectName(String connector) throws JMException {
+        return new ObjectName("org.reprise:type=ResumptionMetrics,connector=" + ObjectName.quote(connector));
+    }
+}

@@ -1,0 +1,176 @@
+package org.reprise.tomcat;
+
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.reprise.core.metrics.ResumptionMetrics;
+import org.reprise.core.session.SessionStore;
+import org.reprise.core.ticket.TicketKeyRing;
+
+/**
+ * Reprise's settings for one connector. Immutable and validated when built; start from
+ * {@link #builder()}. Per-host settings stay where Tomcat users know them, on the SSLHostConfig:
+ * {@code sessionCacheSize}, {@code sessionTimeout} and {@code disableSessionTickets}.
+ *
+ * <p>Two connectors given the same {@link SessionStore}, {@link ResumptionMetrics} or
+ * {@link TicketKeyRing} instance share it; otherwise each connector makes its own.
+ */
+public final class ResumptionSettings {
+
+    /** How long a ticket key encrypts before the next one takes over, unless set. */
+    public static final Duration DEFAULT_TICKET_KEY_ROTATION = Duration.ofHours(12);
+
+    private static final ResumptionSettings DEFAULTS = builder().build();
+
+    private final Duration ticketKeyRotation;
+    private final boolean allowLegacyResumption;
+    private final @Nullable String name;
+    private final @Nullable SessionStore sessionStore;
+    private final @Nullable ResumptionMetrics metrics;
+    private final @Nullable TicketKeyRing ticketKeyRing;
+
+    private ResumptionSettings(Builder b) {
+        this.ticketKeyRotation = b.ticketKeyRotation;
+        this.allowLegacyResumption = b.allowLegacyResumption;
+        this.name = b.name;
+        this.sessionStore = b.sessionStore;
+        this.metrics = b.metrics;
+        this.ticketKeyRing = b.ticketKeyRing;
+    }
+
+    /** @return a builder holding the defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the settings a connector gets when nothing is configured */
+    public static ResumptionSettings defaults() {
+        return DEFAULTS;
+    }
+
+    /** @return a builder holding these settings, to derive changed ones */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.ticketKeyRotation = ticketKeyRotation;
+        b.allowLegacyResumption = allowLegacyResumption;
+        b.name = name;
+        b.sessionStore = sessionStore;
+        b.metrics = metrics;
+        b.ticketKeyRing = ticketKeyRing;
+        return b;
+    }
+
+    /** @return how long each ticket key seals new tickets (server.xml: {@code ticketKeyRotation}) */
+    public Duration ticketKeyRotation() {
+        return ticketKeyRotation;
+    }
+
+    /**
+     * @return whether sessions made without the extended master secret may resume when the client does not
+     *         offer it either (server.xml: {@code allowLegacyResumption})
+     */
+    public boolean allowLegacyResumption() {
+        return allowLegacyResumption;
+    }
+
+    /** @return the name for JMX and logs, or null to use the connector's own name */
+    public @Nullable String name() {
+        return name;
+    }
+
+    /** @return the session store to use, or null for a per-connector memory store */
+    public @Nullable SessionStore sessionStore() {
+        return sessionStore;
+    }
+
+    /** @return the counters to feed, or null for per-connector counters */
+    public @Nullable ResumptionMetrics metrics() {
+        return metrics;
+    }
+
+    /** @return the ticket keys to use, or null for a per-connector ring rotating every {@link #ticketKeyRotation()} */
+    public @Nullable TicketKeyRing ticketKeyRing() {
+        return ticketKeyRing;
+    }
+
+    @Override
+    public String toString() {
+        return "ResumptionSettings[ticketKeyRotation=" + ticketKeyRotation + ", allowLegacyResumption="
+                + allowLegacyResumption + ", name=" + name + ", sessionStore="
+                + (sessionStore == null ? "memory" : sessionStore.getClass().getName()) + "]";
+    }
+
+    /** Builds {@link ResumptionSettings}. Not thread-safe. */
+    public static final class Builder {
+        private Duration ticketKeyRotation = DEFAULT_TICKET_KEY_ROTATION;
+        private boolean allowLegacyResumption;
+        private @Nullable String name;
+        private @Nullable SessionStore sessionStore;
+        private @Nullable ResumptionMetrics metrics;
+        private @Nullable TicketKeyRing ticketKeyRing;
+
+        private Builder() {
+        }
+
+        /**
+         * @param rotation how long each ticket key seals tickets; at least one second (default 12 hours)
+         * @return this builder
+         */
+        public Builder ticketKeyRotation(Duration rotation) {
+            this.ticketKeyRotation = Objects.requireNonNull(rotation, "ticketKeyRotation");
+            return this;
+        }
+
+        /**
+         * @param allow whether to resume sessions made without the extended master secret (default false)
+         * @return this builder
+         */
+        public Builder allowLegacyResumption(boolean allow) {
+            this.allowLegacyResumption = allow;
+            return this;
+        }
+
+        /**
+         * @param name the connector's name in JMX ({@code org.reprise:type=ResumptionMetrics,connector=...}),
+         *             or null for Tomcat's connector name
+         * @return this builder
+         */
+        public Builder name(@Nullable String name) {
+            this.name = name;
+            return this;
+        }
+
+        /** @param store where sessions live, or null for a memory store per connector @return this builder */
+        public Builder sessionStore(@Nullable SessionStore store) {
+            this.sessionStore = store;
+            return this;
+        }
+
+        /** @param metrics the counters to feed, or null for new ones @return this builder */
+        public Builder metrics(@Nullable ResumptionMetrics metrics) {
+            this.metrics = metrics;
+            return this;
+        }
+
+        /** @param ring the ticket keys, or null for a new ring per connector @return this builder */
+        public Builder ticketKeyRing(@Nullable TicketKeyRing ring) {
+            this.ticketKeyRing = ring;
+            return this;
+        }
+
+        /**
+         * @return the settings
+         * @throws IllegalArgumentException naming the setting that is out of range
+         */
+        public ResumptionSettings build() {
+            if (ticketKeyRotation.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException(
+                        "Reprise setting ticketKeyRotation must be at least 1 second, not " + ticketKeyRotation);
+            }
+            if (name != null && name.isBlank()) {
+                throw new IllegalArgumentException("Reprise setting name must not be blank");
+            }
+            return new ResumptionSettings(this);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package org.reprise.tomcat;
+
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLSession;
+import org.apache.tomcat.util.net.SSLHostConfigCertificate;
+import org.apache.tomcat.util.net.SSLImplementation;
+import org.apache.tomcat.util.net.SSLSupport;
+import org.apache.tomcat.util.net.SSLUtil;
+import org.jspecify.annotations.Nullable;
+import org.reprise.core.ResumptionContext;
+import org.reprise.core.metrics.ResumptionMetrics;
+
+/**
+ * Tomcat's entry point to Reprise: name this class as a connector's {@code sslImplementationName} and
+ * its TLS handshakes run on Reprise's Bouncy Castle engine, which resumes TLS 1.2 sessions by session ID
+ * and by ticket under Reprise's control and counts every resumption asked for, granted or refused.
+ *
+ * <p>Tomcat makes one instance per connector. With a plain Tomcat protocol the connector gets
+ * {@link ResumptionSettings#defaults()}; with {@link Http11NioResumptionProtocol} or
+ * {@link Http11Nio2ResumptionProtocol} it gets the settings written on the connector or built in code.
+ * The instance is thread-safe.
+ */
+public class ResumptionSslImplementation extends SSLImplementation {
+
+    private @Nullable ConnectorResumption resumption;
+
+    /** Made by Tomcat, by name, once per connector. */
+    public ResumptionSslImplementation() {
+    }
+
+    /**
+     * Gives the connector its settings. Called by Reprise's protocol classes before Tomcat asks for the
+     * first {@link SSLUtil}; later calls (on reload) keep the state made by the first.
+     */
+    synchronized void configure(ResumptionSettings settings, String connectorName) {
+        if (resumption == null) {
+            resumption = new ConnectorResumption(settings, connectorName);
+        }
+    }
+
+    private synchronized ConnectorResumption resumption() {
+        if (resumption == null) {
+            resumption = new ConnectorResumption(ResumptionSettings.defaults(),
+                    "reprise-" + Integer.toHexString(System.identityHashCode(this)));
+        }
+        return resumption;
+    }
+
+    @Override
+    public SSLSupport getSSLSupport(SSLSession session, Map<String, List<String>> additionalAttributes) {
+        return new ResumptionSslSupport(session, additionalAttributes);
+    }
+
+    @Override
+    public SSLUtil getSSLUtil(SSLHostConfigCertificate certificate) {
+        return new ResumptionSslUtil(certificate, resumption());
+    }
+
+    /** @return this connector's counters */
+    public ResumptionMetrics metrics() {
+        return resumption().metrics();
+    }
+
+    /** @return this connector's session store, key ring and counters (made on first call) */
+    public ResumptionContext resumptionContext() {
+        return resumption().context();
+    }
+
+    /** @return the connector's name in JMX */
+    public String name() {
+        return resumption().name();
+    }
+}

@@ -1,0 +1,31 @@
+package org.reprise.core;
+
+import java.time.Clock;
+import java.util.Objects;
+import org.reprise.core.metrics.ResumptionMetrics;
+import org.reprise.core.session.SessionStore;
+import org.reprise.core.ticket.TicketKeyRing;
+import org.reprise.core.ticket.TicketSealer;
+
+/**
+ * What an engine needs to resume sessions for one connector: where sessions are kept, the ticket keys
+ * and their sealer, the counters, and the clock. Every engine of the connector shares one instance.
+ *
+ * @param store   the session database
+ * @param keyRing the ticket keys
+ * @param sealer  seals and opens tickets under {@code keyRing}
+ * @param metrics the counters
+ * @param clock   the time source for creation, expiry and key rotation
+ */
+public record ResumptionContext(SessionStore store, TicketKeyRing keyRing, TicketSealer sealer,
+        ResumptionMetrics metrics, Clock clock) {
+
+    /** Checks that nothing is missing. */
+    public ResumptionContext {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(keyRing, "keyRing");
+        Objects.requireNonNull(sealer, "sealer");
+        Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(clock, "clock");
+    }
+}

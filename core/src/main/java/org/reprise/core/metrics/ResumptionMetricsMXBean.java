@@ -1,0 +1,53 @@
+package org.reprise.core.metrics;
+
+import java.util.Map;
+
+/**
+ * The JMX view of {@link ResumptionMetrics}: totals as plain attributes, breakdowns as maps keyed by
+ * protocol ({@code TLSv1.2}), mechanism ({@code session_id}, {@code ticket}, {@code tls13_psk}) or miss
+ * reason ({@code unknown}, {@code expired}, ...). Readable in jconsole.
+ */
+public interface ResumptionMetricsMXBean {
+
+    /** @return handshakes that did not resume, all protocols */
+    long getHandshakesFull();
+
+    /** @return handshakes that resumed a session, all protocols */
+    long getHandshakesResumed();
+
+    /** @return ClientHellos that asked to resume, all mechanisms */
+    long getResumptionsRequested();
+
+    /** @return requested resumptions that resumed */
+    long getHits();
+
+    /** @return requested resumptions that ended in a full handshake */
+    long getMisses();
+
+    /** @return failed or timed-out session store calls */
+    long getStoreErrors();
+
+    /** @return new encrypting ticket keys since start */
+    long getKeyRotations();
+
+    /** @return session tickets sent */
+    long getTicketsIssued();
+
+    /** @return sessions written to the session store */
+    long getSessionsStored();
+
+    /** @return full handshakes by protocol */
+    Map<String, Long> getHandshakesFullByProtocol();
+
+    /** @return resumed handshakes by protocol */
+    Map<String, Long> getHandshakesResumedByProtocol();
+
+    /** @return requested resumptions by mechanism */
+    Map<String, Long> getRequestedByMechanism();
+
+    /** @return hits by mechanism */
+    Map<String, Long> getHitsByMechanism();
+
+    /** @return misses by reason */
+    Map<String, Long> getMissesByReason();
+}

@@ -1,0 +1,77 @@
+package org.reprise.core.session;
+
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where resumable sessions live: the server-side session database, after GnuTLS's
+ * {@code gnutls_db_set_store_function} / {@code retrieve} / {@code remove} and
+ * {@code gnutls_db_check_entry}.
+ *
+ * <p>Contract for implementations:
+ * <ul>
+ *   <li>Every method may be called from many handshake threads at once; implementations are
+ *       thread-safe.</li>
+ *   <li>{@link #retrieve} never returns a record that is expired at the {@code now} it is given, even
+ *       if {@link #sweepExpired} has not run yet.</li>
+ *   <li>{@link #store}, {@link #retrieve} and {@link #remove} sit on the handshake path: they should
+ *       answer quickly and may throw an unchecked exception when the backing store fails. The engine
+ *       catches it, counts a store error and falls back to a full handshake; it never fails the
+ *       handshake because of the store.</li>
+ * </ul>
+ */
+public interface SessionStore extends AutoCloseable {
+
+    /**
+     * Keeps a session, replacing any record with the same ID.
+     *
+     * @param record the session
+     */
+    void store(SessionRecord record);
+
+    /**
+     * Looks a session up by ID.
+     *
+     * @param id  the session ID a client offered
+     * @param now the current time, against which expiry is checked
+     * @return the record, or null if there is none or it has expired
+     */
+    @Nullable SessionRecord retrieve(SessionId id, Instant now);
+
+    /**
+     * Forgets one session: it will not resume again.
+     *
+     * @param id the session ID
+     * @return whether a record was removed
+     */
+    boolean remove(SessionId id);
+
+    /**
+     * Forgets every session.
+     *
+     * @return how many records were removed
+     */
+    long removeAll();
+
+    /**
+     * Lists sessions that are not expired at {@code now}, filtered, sorted and paged.
+     *
+     * @param query filter, order and page
+     * @param now   the current time
+     * @return one page of matching sessions and the total number that match
+     */
+    SessionPage list(SessionQuery query, Instant now);
+
+    /**
+     * Deletes every record expired at {@code now}.
+     *
+     * @param now the current time
+     * @return how many records were deleted
+     */
+    long sweepExpired(Instant now);
+
+    /** Releases the store's resources. The default does nothing. */
+    @Override
+    default void close() {
+    }
+}

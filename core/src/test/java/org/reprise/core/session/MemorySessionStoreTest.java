@@ -1,0 +1,344 @@
+package org.reprise.core.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MemorySessionStoreTest {
+
+    /**
+     * The time passed to the store. Records are made at this wall-clock time and expire
+     * {@link TestRecords#LIFETIME} later, so Caffeine keeps them while the test runs; expiry as the
+     * store's callers see it is tested by passing a later {@code now}.
+     */
+    private final Instant now = TestRecords.now();
+
+    private final MemorySessionStore store = new MemorySessionStore(10_000);
+
+    private SessionRecord store(SessionRecord.Builder builder) {
+        SessionRecord record = builder.build();
+        store.store(record);
+        return record;
+    }
+
+    private SessionRecord store(long n) {
+        return store(TestRecords.record(n, now));
+    }
+
+    private static List<Long> idNumbers(SessionPage page) {
+        return page.sessions().stream().map(r -> Long.parseLong(r.id().hex(), 16)).toList();
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {0, -1})
+    void rejectsMaximumSizeBelowOne(long maximumSize) {
+        assertThrows(IllegalArgumentException.class, () -> new MemorySessionStore(maximumSize));
+    }
+
+    @Test
+    void retrievesWhatWasStored() {
+        SessionRecord record = store(1);
+
+        assertSame(record, store.retrieve(TestRecords.id(1), now));
+        assertNull(store.retrieve(TestRecords.id(2), now));
+    }
+
+    @Test
+    void storeReplacesARecordWithTheSameId() {
+        SessionRecord first = store(1);
+        SessionRecord resumed = first.resumedAt(now.plusSeconds(1));
+
+        store.store(resumed);
+
+        assertSame(resumed, store.retrieve(first.id(), now.plusSeconds(2)));
+        assertEquals(1, store.list(SessionQuery.all(), now).total());
+    }
+
+    @Test
+    void retrieveReturnsNullOnceTheRecordHasExpiredAtTheGivenTime() {
+        SessionRecord record = store(1);
+
+        assertSame(record, store.retrieve(record.id(), record.expires().minusMillis(1)));
+        assertNull(store.retrieve(record.id(), record.expires()));
+        assertNull(store.retrieve(record.id(), record.expires().plusMillis(1)));
+        assertEquals(0, store.sweepExpired(now), "the record was still in the cache");
+        assertSame(record, store.retrieve(record.id(), now));
+    }
+
+    @Test
+    void removeForgetsOneSession() {
+        store(1);
+        store(2);
+
+        assertTrue(store.remove(TestRecords.id(1)));
+        assertFalse(store.remove(TestRecords.id(1)), "nothing left to remove");
+        assertFalse(store.remove(TestRecords.id(3)));
+
+        assertNull(store.retrieve(TestRecords.id(1), now));
+        assertNotNull(store.retrieve(TestRecords.id(2), now), "other sessions stay");
+    }
+
+    @Test
+    void removeAllForgetsEverySession() {
+        for (long n = 0; n < 10; n++) {
+            store(n);
+        }
+
+        assertEquals(10, store.removeAll());
+
+        for (long n = 0; n < 10; n++) {
+            assertNull(store.retrieve(TestRecords.id(n), now));
+        }
+        assertEquals(0, store.list(SessionQuery.all(), now).total());
+        assertEquals(0, store.estimatedSize());
+    }
+
+    @Test
+    void staysWithinItsMaximumSize() {
+        MemorySessionStore small = new MemorySessionStore(100);
+        for (long n = 0; n < 1_000; n++) {
+            small.store(TestRecords.record(n, now).build());
+        }
+
+        small.sweepExpired(now); // runs Caffeine's pending maintenance, including eviction
+
+        long retrievable = LongStream.range(0, 1_000)
+                .filter(n -> small.retrieve(TestRecords.id(n), now) != null)
+                .count();
+        assertTrue(small.estimatedSize() <= 100, "size " + small.estimatedSize());
+        assertTrue(retrievable >= 1 && retrievable <= 100, "retrievable " + retrievable);
+        assertTrue(small.list(SessionQuery.all(), now).total() <= 100);
+    }
+
+    @Test
+    void sweepExpiredRemovesExactlyTheExpiredRecords() {
+        for (long n = 1; n <= 10; n++) {
+            // record n expires n minutes from now
+            store(TestRecords.record(n, now).expires(now.plus(Duration.ofMinutes(n))));
+        }
+        Instant sweepAt = now.plus(Duration.ofMinutes(4));
+
+        assertEquals(4, store.sweepExpired(sweepAt), "records 1..4 expire at or before the sweep");
+
+        for (long n = 1; n <= 10; n++) {
+            SessionRecord left = store.retrieve(TestRecords.id(n), now);
+            assertEquals(n > 4, left != null, "record " + n);
+        }
+        assertEquals(0, store.sweepExpired(sweepAt), "a second sweep finds nothing");
+    }
+
+    @Nested
+    class Listing {
+
+        private SessionQuery.Builder query() {
+            return SessionQuery.builder().sort(SessionQuery.Sort.ID, false);
+        }
+
+        private List<Long> list(SessionQuery.Builder query) {
+            return idNumbers(store.list(query.build(), now));
+        }
+
+        @Test
+        void filtersByHostConfigOrSniHostIgnoringCase() {
+            store(TestRecords.record(1, now).hostConfig("shop"));
+            store(TestRecords.record(2, now).hostConfig("_default_").sniHost("shop.example.com"));
+            store(TestRecords.record(3, now).hostConfig("_default_").sniHost("blog.example.com"));
+            store(TestRecords.record(4, now).hostConfig("Shop"));
+
+            assertEquals(List.of(1L, 4L), list(query().host("SHOP")));
+            assertEquals(List.of(2L), list(query().host("Shop.Example.COM")));
+            assertEquals(List.of(), list(query().host("example.com")), "the host must match whole");
+            assertEquals(List.of(2L, 3L), list(query().host("_default_")));
+        }
+
+        @Test
+        void filtersByProtocolIgnoringCase() {
+            store(TestRecords.record(1, now).protocol("TLSv1.2"));
+            store(TestRecords.record(2, now).protocol("TLSv1.3"));
+
+            assertEquals(List.of(2L), list(query().protocol("tlsv1.3")));
+            assertEquals(List.of(1L), list(query().protocol("TLSv1.2")));
+            assertEquals(List.of(), list(query().protocol("TLSv1")), "the protocol must match whole");
+        }
+
+        @Test
+        void filtersByFreeTextInAnyPublicField() {
+            store(TestRecords.record(0xabcdef, now));
+            store(TestRecords.record(2, now).cipherSuite("TLS_CHACHA20_POLY1305_SHA256"));
+            store(TestRecords.record(3, now).peerIdentity("CN=Alice,O=Example"));
+            store(TestRecords.record(4, now).sniHost("bücher.example"));
+            store(TestRecords.record(5, now).hostConfig("intranet"));
+
+            assertEquals(List.of(0xabcdefL), list(query().text("ABCDEF")), "ID hex");
+            assertEquals(List.of(2L), list(query().text("chacha20")), "cipher suite");
+            assertEquals(List.of(3L), list(query().text("cn=alice")), "peer identity");
+            assertEquals(List.of(4L), list(query().text("BÜCHER")), "SNI host");
+            assertEquals(List.of(5L), list(query().text("tranet")), "host config");
+            assertEquals(List.of(), list(query().text(TestRecords.SECRET_TEXT)), "never the secret");
+        }
+
+        @Test
+        void excludesExpiredRecords() {
+            store(TestRecords.record(1, now).expires(now.plus(Duration.ofMinutes(10))));
+            store(TestRecords.record(2, now).expires(now.plus(Duration.ofMinutes(20))));
+            store(TestRecords.record(3, now).expires(now.plus(Duration.ofMinutes(30))));
+
+            SessionPage page = store.list(query().build(), now.plus(Duration.ofMinutes(20)));
+
+            assertEquals(List.of(3L), idNumbers(page));
+            assertEquals(1, page.total());
+        }
+
+        /*
+         * Four records whose columns each sort differently:
+         *
+         *   id created expires lastResumed count host   protocol cipher
+         *    1  +3m     +40m    +5m         2     beta   TLSv1.3  TLS_AES_128_GCM_SHA256
+         *    2  +1m     +50m    never       0     gamma  TLSv1.2  TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+         *    3  +4m     +30m    +9m         7     alpha  TLSv1.2  TLS_CHACHA20_POLY1305_SHA256
+         *    4  +2m     +60m    +7m         2     beta   TLSv1.3  TLS_AES_256_GCM_SHA384
+         */
+        private void storeSortFixture() {
+            storeSortable(1, 3, 40, 5, 2, "beta", "TLSv1.3", "TLS_AES_128_GCM_SHA256");
+            storeSortable(2, 1, 50, -1, 0, "gamma", "TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+            storeSortable(3, 4, 30, 9, 7, "alpha", "TLSv1.2", "TLS_CHACHA20_POLY1305_SHA256");
+            storeSortable(4, 2, 60, 7, 2, "beta", "TLSv1.3", "TLS_AES_256_GCM_SHA384");
+        }
+
+        private void storeSortable(long n, int created, int expires, int lastResumed, long count,
+                String host, String protocol, String cipher) {
+            store(TestRecords.record(n, now.plus(Duration.ofMinutes(created)))
+                    .expires(now.plus(Duration.ofMinutes(expires)))
+                    .lastResumed(lastResumed < 0 ? null : now.plus(Duration.ofMinutes(lastResumed)))
+                    .resumeCount(count)
+                    .hostConfig(host)
+                    .protocol(protocol)
+                    .cipherSuite(cipher));
+        }
+
+        static Stream<Arguments> ascendingOrders() {
+            return Stream.of(
+                    Arguments.of(SessionQuery.Sort.CREATED, List.of(2L, 4L, 1L, 3L)),
+                    Arguments.of(SessionQuery.Sort.EXPIRES, List.of(3L, 1L, 2L, 4L)),
+                    Arguments.of(SessionQuery.Sort.LAST_RESUMED, List.of(2L, 1L, 4L, 3L)),
+                    Arguments.of(SessionQuery.Sort.RESUME_COUNT, List.of(2L, 1L, 4L, 3L)),
+                    Arguments.of(SessionQuery.Sort.HOST, List.of(3L, 1L, 4L, 2L)),
+                    Arguments.of(SessionQuery.Sort.PROTOCOL, List.of(2L, 3L, 1L, 4L)),
+                    Arguments.of(SessionQuery.Sort.CIPHER_SUITE, List.of(1L, 4L, 3L, 2L)),
+                    Arguments.of(SessionQuery.Sort.ID, List.of(1L, 2L, 3L, 4L)));
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @MethodSource("ascendingOrders")
+        void sortsAscendingWithTiesBrokenById(SessionQuery.Sort sort, List<Long> expected) {
+            storeSortFixture();
+
+            assertEquals(expected, list(SessionQuery.builder().sort(sort, false)));
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @MethodSource("ascendingOrders")
+        void sortsDescendingInExactlyTheReverseOrder(SessionQuery.Sort sort, List<Long> ascending) {
+            storeSortFixture();
+            List<Long> expected = new ArrayList<>(ascending);
+            Collections.reverse(expected);
+
+            assertEquals(expected, list(SessionQuery.builder().sort(sort, true)));
+        }
+
+        @Test
+        void defaultOrderIsNewestFirst() {
+            storeSortFixture();
+
+            assertEquals(List.of(3L, 1L, 4L, 2L), idNumbers(store.list(SessionQuery.all(), now)));
+        }
+
+        @Test
+        void pagesThroughMatches() {
+            for (long n = 0; n < 10; n++) {
+                store(n);
+            }
+
+            SessionPage first = store.list(query().page(0, 3).build(), now);
+            SessionPage last = store.list(query().page(9, 3).build(), now);
+            SessionPage beyond = store.list(query().page(20, 3).build(), now);
+
+            assertEquals(List.of(0L, 1L, 2L), idNumbers(first));
+            assertEquals(10, first.total());
+            assertEquals(0, first.offset());
+            assertEquals(3, first.limit());
+            assertEquals(List.of(4L, 5L, 6L), list(query().page(4, 3)));
+            assertEquals(List.of(9L), idNumbers(last));
+            assertEquals(10, last.total());
+            assertEquals(List.of(), idNumbers(beyond));
+            assertEquals(10, beyond.total());
+            assertEquals(20, beyond.offset());
+        }
+
+        @Test
+        void totalCountsOnlyFilteredMatches() {
+            for (long n = 0; n < 10; n++) {
+                store(TestRecords.record(n, now).protocol(n % 2 == 0 ? "TLSv1.2" : "TLSv1.3"));
+            }
+
+            SessionPage page = store.list(query().protocol("TLSv1.3").page(1, 2).build(), now);
+
+            assertEquals(List.of(3L, 5L), idNumbers(page));
+            assertEquals(5, page.total());
+        }
+
+        @Test
+        void pageIsImmutable() {
+            store(1);
+            SessionPage page = store.list(SessionQuery.all(), now);
+
+            assertThrows(UnsupportedOperationException.class, () -> page.sessions().clear());
+        }
+    }
+
+    @Test
+    void pagesCorrectlyThrough100000Records() {
+        int count = 100_000;
+        int pageSize = SessionQuery.MAX_LIMIT;
+        MemorySessionStore big = new MemorySessionStore(2L * count);
+        List<Long> insertionOrder = new ArrayList<>(LongStream.range(0, count).boxed().toList());
+        Collections.shuffle(insertionOrder, new Random(42));
+        for (long n : insertionOrder) {
+            // record n is the n-th oldest
+            big.store(TestRecords.record(n, now.plusMillis(n)).build());
+        }
+
+        List<Long> seen = new ArrayList<>(count);
+        for (int offset = 0; offset < count; offset += pageSize) {
+            SessionQuery q = SessionQuery.builder().sort(SessionQuery.Sort.CREATED, false).page(offset, pageSize).build();
+            SessionPage page = big.list(q, now);
+            assertEquals(count, page.total(), "total at offset " + offset);
+            assertEquals(pageSize, page.sessions().size(), "page size at offset " + offset);
+            seen.addAll(idNumbers(page));
+        }
+
+        assertEquals(LongStream.range(0, count).boxed().toList(), seen, "every record once, oldest first");
+        SessionPage tail = big.list(SessionQuery.builder().sort(SessionQuery.Sort.CREATED, true)
+                .page(count - 5, pageSize).build(), now);
+        assertEquals(List.of(4L, 3L, 2L, 1L, 0L), idNumbers(tail), "descending: the oldest come last");
+    }
+}

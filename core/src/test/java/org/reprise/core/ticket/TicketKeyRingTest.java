@@ -1,0 +1,201 @@
+package org.reprise.core.ticket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class TicketKeyRingTest {
+
+    private static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
+    private static final Duration ROTATION = Duration.ofHours(1);
+    private static final Duration LIFETIME = Duration.ofHours(2);
+
+    private final MutableClock clock = new MutableClock(START);
+    private final List<TicketKey> rotations = new ArrayList<>();
+    private final TicketKeyRing ring = new TicketKeyRing(ROTATION, LIFETIME, clock, new SecureRandom(), rotations::add);
+
+    private TicketKey decryptionKey(TicketKey key) {
+        return ring.decryptionKey(key.name(), 0);
+    }
+
+    @Test
+    void encryptionKeyIsStableUntilRotationIsDue() {
+        TicketKey first = ring.encryptionKey();
+
+        clock.advance(ROTATION.minusNanos(1));
+
+        assertSame(first, ring.encryptionKey());
+        assertEquals(List.of(), rotations);
+    }
+
+    @Test
+    void encryptionKeyRotatesOnceWhenRotationElapses() {
+        TicketKey first = ring.encryptionKey();
+
+        clock.advance(ROTATION);
+        TicketKey second = ring.encryptionKey();
+
+        assertNotEquals(first.nameHex(), second.nameHex());
+        assertEquals(clock.instant(), second.created());
+        assertEquals(List.of(second), rotations, "the listener hears about the new key once");
+        assertSame(second, ring.encryptionKey());
+        assertEquals(1, rotations.size(), "asking again does not rotate again");
+    }
+
+    @Test
+    void keyTimesFollowRotationAndLifetime() {
+        TicketKey key = ring.encryptionKey();
+
+        assertEquals(START, key.created());
+        assertEquals(START.plus(ROTATION), key.encryptUntil());
+        assertEquals(START.plus(ROTATION).plus(LIFETIME), key.decryptUntil());
+    }
+
+    @Test
+    void oldKeyOpensTicketsUntilRotationPlusLifetimeAfterItWasMade() {
+        TicketKey first = ring.encryptionKey();
+        clock.advance(ROTATION);
+        ring.encryptionKey();
+
+        clock.set(START.plus(ROTATION).plus(LIFETIME).minusNanos(1));
+        assertSame(first, decryptionKey(first));
+
+        clock.set(START.plus(ROTATION).plus(LIFETIME));
+        assertNull(decryptionKey(first));
+    }
+
+    @Test
+    void decryptionKeyFindsTheNameAtTheGivenOffset() {
+        TicketKey key = ring.encryptionKey();
+        byte[] ticket = new byte[5 + TicketKey.NAME_LENGTH + 10];
+        System.arraycopy(key.name(), 0, ticket, 5, TicketKey.NAME_LENGTH);
+
+        assertSame(key, ring.decryptionKey(ticket, 5));
+        assertNull(ring.decryptionKey(ticket, 0));
+    }
+
+    @Test
+    void decryptionKeyIgnoresUnknownNames() {
+        byte[] name = ring.encryptionKey().name();
+        name[TicketKey.NAME_LENGTH - 1] ^= 1;
+
+        assertNull(ring.decryptionKey(name, 0));
+    }
+
+    @Test
+    void rotateMakesANewEncryptingKeyAndKeepsTheOldOnesForDecryption() {
+        TicketKey first = ring.encryptionKey();
+
+        TicketKey second = ring.rotate();
+
+        assertNotEquals(first.nameHex(), second.nameHex());
+        assertSame(second, ring.encryptionKey());
+        assertSame(first, decryptionKey(first));
+        assertSame(second, decryptionKey(second));
+        assertEquals(List.of(second), rotations);
+    }
+
+    @Test
+    void retireAllDropsEveryOldKey() {
+        TicketKey first = ring.encryptionKey();
+        TicketKey second = ring.rotate();
+
+        TicketKey fresh = ring.retireAll();
+
+        assertNull(decryptionKey(first));
+        assertNull(decryptionKey(second));
+        assertSame(fresh, decryptionKey(fresh));
+        assertSame(fresh, ring.encryptionKey());
+        assertEquals(List.of(fresh), ring.keys());
+        assertEquals(List.of(second, fresh), rotations);
+    }
+
+    @Test
+    void keysListsNewestFirst() {
+        TicketKey first = ring.encryptionKey();
+        clock.advance(Duration.ofMinutes(1));
+        TicketKey second = ring.rotate();
+        clock.advance(ROTATION);
+        TicketKey third = ring.encryptionKey();
+
+        assertEquals(List.of(third, second, first), ring.keys());
+    }
+
+    @Test
+    void keysDropsKeysThatCanNoLongerDecrypt() {
+        TicketKey first = ring.encryptionKey();
+        clock.advance(ROTATION);
+        TicketKey second = ring.encryptionKey();
+        clock.set(first.decryptUntil());
+
+        TicketKey third = ring.rotate();
+
+        assertEquals(List.of(third, second), ring.keys());
+    }
+
+    @Test
+    void keysIsReadOnly() {
+        List<TicketKey> keys = ring.keys();
+
+        assertThrows(UnsupportedOperationException.class, () -> keys.clear());
+    }
+
+    @Test
+    void keyStringShowsTheNameButNeverTheKeyBytes() {
+        // names are drawn as 16-byte arrays and keys as 32-byte arrays: fill each with its own pattern
+        SecureRandom patterned = new SecureRandom() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public void nextBytes(byte[] bytes) {
+                Arrays.fill(bytes, bytes.length == TicketKey.KEY_LENGTH ? (byte) 0xAB : (byte) 0x11);
+            }
+        };
+        TicketKey key = new TicketKeyRing(ROTATION, LIFETIME, clock, patterned, k -> { }).encryptionKey();
+
+        String s = key.toString();
+
+        assertEquals("11".repeat(TicketKey.NAME_LENGTH), key.nameHex());
+        assertTrue(s.contains(key.nameHex()), s);
+        assertFalse(s.toLowerCase(Locale.ROOT).contains("abababab"), s);
+        assertFalse(s.contains("SecretKeySpec"), s);
+        assertFalse(s.contains("javax.crypto"), s);
+    }
+
+    @Test
+    void nameReturnsACopy() {
+        TicketKey key = ring.encryptionKey();
+
+        key.name()[0] ^= 1;
+
+        assertSame(key, decryptionKey(key));
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {0, -1})
+    void rejectsRotationThatIsNotPositive(long seconds) {
+        assertThrows(IllegalArgumentException.class, () -> new TicketKeyRing(Duration.ofSeconds(seconds),
+                LIFETIME, clock, new SecureRandom(), k -> { }));
+    }
+
+    @Test
+    void rejectsNegativeTicketLifetime() {
+        assertThrows(IllegalArgumentException.class, () -> new TicketKeyRing(ROTATION,
+                Duration.ofSeconds(-1), clock, new SecureRandom(), k -> { }));
+    }
+}

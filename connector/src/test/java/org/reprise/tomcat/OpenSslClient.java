@@ -1,0 +1,58 @@
+package org.reprise.tomcat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs {@code openssl s_client} against a test server, bounded in time, and reads what it reports. */
+final class OpenSslClient {
+
+    record Result(String output, int exitCode) {
+        boolean reused() {
+            return output.contains("\nReused, ");
+        }
+
+        boolean handshakeCompleted() {
+            return output.contains("\nNew, ") || output.contains("\nReused, ");
+        }
+
+        String protocolLine() {
+            return output.lines().filter(l -> l.startsWith("New, ") || l.startsWith("Reused, "))
+                    .findFirst().orElse("no handshake");
+        }
+    }
+
+    static Result connect(int port, String serverName, Path session, boolean save, String... options)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
+                "-servername", serverName, save ? "-sess_out" : "-sess_in", session.toString()));
+        command.addAll(Arrays.asList(options));
+        return run(command);
+    }
+
+    static Result run(List<String> command) throws IOException, InterruptedException {
+        return run(command, 0);
+    }
+
+    /**
+     * @param holdOpenMillis how long to keep the client's input open, so that it stays connected long enough
+     *                       to receive what a server sends after the handshake (TLS 1.3 tickets)
+     */
+    static Result run(List<String> command, long holdOpenMillis) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        if (holdOpenMillis > 0) {
+            process.waitFor(holdOpenMillis, TimeUnit.MILLISECONDS);
+        }
+        process.getOutputStream().close();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IOException("timed out: " + command);
+        }
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Result(out, process.exitValue());
+    }
+}

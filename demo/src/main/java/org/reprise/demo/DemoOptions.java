@@ -1,0 +1,94 @@
+package org.reprise.demo;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * The demo's command-line options. Adding one takes a field, an accessor and one {@code .option(...)}
+ * line in {@link #PARSER}.
+ */
+public final class DemoOptions {
+
+    private static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
+
+    private static final OptionParser<DemoOptions> PARSER = new OptionParser<>("bin/demo",
+            "Serves https://localhost:PORT/ from an embedded Tomcat whose TLS runs through Reprise.\n"
+                    + "The page shows this connection's protocol, cipher suite, session ID, whether it resumed,\n"
+                    + "and the connector's resumption counters (JSON with 'Accept: application/json').",
+            DemoOptions::new)
+            .option("--port", "N", "8443", "HTTPS port; 0 picks a free one", (o, v) -> o.port = port(v))
+            .option("--data-dir", "DIR", "./data", "keeps the certificate and Tomcat's work files",
+                    (o, v) -> o.dataDir = path(v))
+            .option("--protocols", "LIST", "TLSv1.2+TLSv1.3", "TLS versions offered; TLSv1.2 alone lets browsers"
+                    + " resume", (o, v) -> o.protocols = protocols(v));
+
+    private int port;
+    private Path dataDir = Path.of("data");
+    private String protocols = "";
+
+    private DemoOptions() {
+    }
+
+    /**
+     * @param args the command line
+     * @return the options
+     * @throws OptionParser.UsageException on {@code --help}, an unknown option or a bad value
+     */
+    public static DemoOptions parse(String... args) throws OptionParser.UsageException {
+        return PARSER.parse(args);
+    }
+
+    /** @return the usage text */
+    public static String usage() {
+        return PARSER.usage();
+    }
+
+    /** @return the HTTPS port; 0 for any free port */
+    public int port() {
+        return port;
+    }
+
+    /** @return where the certificate and Tomcat's files live */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** @return the TLS versions for the SSLHostConfig, in Tomcat's syntax ({@code TLSv1.2+TLSv1.3}) */
+    public String protocols() {
+        return protocols;
+    }
+
+    private static int port(String value) {
+        try {
+            int port = Integer.parseInt(value);
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message below
+        }
+        throw new IllegalArgumentException("expected a port number from 0 to 65535");
+    }
+
+    private static Path path(String value) {
+        if (value.isBlank()) {
+            throw new IllegalArgumentException("expected a directory");
+        }
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("not a path: " + e.getReason());
+        }
+    }
+
+    private static String protocols(String value) {
+        String[] names = value.split("[+,]");
+        for (String name : names) {
+            if (!PROTOCOLS.contains(name.strip())) {
+                throw new IllegalArgumentException("expected TLSv1.2, TLSv1.3 or TLSv1.2+TLSv1.3");
+            }
+        }
+        return String.join("+", java.util.Arrays.stream(names).map(String::strip).toList());
+    }
+}

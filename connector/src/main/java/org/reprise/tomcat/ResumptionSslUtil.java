@@ -23,7 +23,9 @@ final class ResumptionSslUtil extends SSLUtilBase {
     private final ConnectorResumption resumption;
 
     ResumptionSslUtil(SSLHostConfigCertificate certificate, ConnectorResumption resumption) {
-        super(certificate);
+        // Tomcat's default protocol list names TLS 1.0 and 1.1, which Reprise does not speak (JSSE disables
+        // them too); warning about them on every default configuration would only be noise.
+        super(certificate, false);
         this.resumption = resumption;
         resumption.register(sslHostConfig);
     }

@@ -8,6 +8,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -151,7 +154,7 @@ final class TestServer implements AutoCloseable {
         tomcat.destroy();
     }
 
-    /** GET /info: TLS attributes; POST /echo: the body back; GET /bytes?n=N: N bytes of a known pattern. */
+    /** GET /info: TLS attributes; POST /digest: SHA-256 of the body; GET /bytes?n=N: N bytes of a known pattern. */
     static final class ProbeServlet extends HttpServlet {
         @Override
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -187,10 +190,21 @@ final class TestServer implements AutoCloseable {
 
         @Override
         protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-            resp.setContentType("application/octet-stream");
-            try (InputStream in = req.getInputStream(); OutputStream out = resp.getOutputStream()) {
-                in.transferTo(out);
+            MessageDigest digest;
+            try {
+                digest = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
             }
+            long length = 0;
+            byte[] buffer = new byte[65536];
+            try (InputStream in = req.getInputStream()) {
+                for (int n; (n = in.read(buffer)) > 0; length += n) {
+                    digest.update(buffer, 0, n);
+                }
+            }
+            resp.setContentType("text/plain");
+            resp.getWriter().printf("length=%d%nsha256=%s%n", length, HexFormat.of().formatHex(digest.digest()));
         }
 
         static byte pattern(long i) {

@@ -17,7 +17,7 @@ final class OpenSslClient {
         }
 
         boolean handshakeCompleted() {
-            return output.contains("\nNew, ") || output.contains("\nReused, ");
+            return output.contains("\nNew, TLS") || output.contains("\nReused, TLS");
         }
 
         String protocolLine() {

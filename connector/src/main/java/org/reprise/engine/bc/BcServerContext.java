@@ -15,7 +15,6 @@ import org.bouncycastle.tls.CertificateEntry;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.TlsCertificate;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
-import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 import org.jspecify.annotations.Nullable;
 import org.reprise.core.ResumptionContext;
 
@@ -24,8 +23,7 @@ import org.reprise.core.ResumptionContext;
  * client certificates, the host's resumption policy and the connector's {@link ResumptionContext}.
  * Makes a fresh {@link SSLEngine} per connection. Thread-safe and immutable.
  *
- * <p>Cryptography goes through the JVM's own providers (Bouncy Castle's JCA bridge), so AES-GCM runs on
- * the JVM's intrinsics.
+ * <p>Cryptography goes through the JVM's own providers where they can (see {@code ServerCrypto}).
  */
 public final class BcServerContext {
 
@@ -53,7 +51,7 @@ public final class BcServerContext {
      */
     public BcServerContext(ServerIdentity identity, @Nullable X509TrustManager trustManager, HostPolicy policy,
             ResumptionContext resumption, SecureRandom random) {
-        this.crypto = new JcaTlsCryptoProvider().create(random);
+        this.crypto = new ServerCrypto(random);
         this.identity = identity;
         this.trustManager = trustManager;
         this.policy = policy;

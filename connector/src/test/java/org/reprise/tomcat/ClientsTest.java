@@ -119,6 +119,34 @@ class ClientsTest {
         }
     }
 
+    @ParameterizedTest(name = "nio2={0}")
+    @ValueSource(booleans = {false, true})
+    void connectionsCloseWithCloseNotifyBothWays(boolean nio2) throws Exception {
+        start(nio2);
+        for (String protocol : List.of("TLSv1.3", "TLSv1.2")) {
+            try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) pki.clientContext().getSocketFactory()
+                    .createSocket("localhost", server.port())) {
+                socket.setSoTimeout(10_000);
+                socket.setEnabledProtocols(new String[] {protocol});
+                socket.getOutputStream().write("GET /info HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String response = new String(socket.getInputStream().readAllBytes(),
+                        java.nio.charset.StandardCharsets.US_ASCII);
+                // readAllBytes ends cleanly only on the server's close_notify; a bare TCP close would throw.
+                assertTrue(response.contains("protocol=" + protocol), response);
+            }
+            try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) pki.clientContext().getSocketFactory()
+                    .createSocket("localhost", server.port())) {
+                socket.setSoTimeout(10_000);
+                socket.setEnabledProtocols(new String[] {protocol});
+                socket.startHandshake();
+                socket.shutdownOutput();
+                assertEquals(-1, socket.getInputStream().read(), "the server answers our close_notify with its own");
+            }
+        }
+        assertEquals(4, server.metrics().handshakesFull());
+    }
+
     private HttpClient client(String protocol) throws Exception {
         return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)

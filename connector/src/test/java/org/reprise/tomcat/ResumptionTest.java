@@ -116,6 +116,18 @@ class ResumptionTest {
     }
 
     @Test
+    void aCipherSuiteTheClientNoLongerOffersDoesNotResume() throws Exception {
+        try (TestServer server = server(h -> { })) {
+            save(server, "localhost", "-tls1_2", "-no_ticket", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256");
+            OpenSslClient.Result other = reuse(server, "localhost", "-tls1_2", "-no_ticket", "-cipher",
+                    "ECDHE-ECDSA-AES256-GCM-SHA384");
+
+            assertFalse(other.reused(), other.protocolLine());
+            assertEquals(1, server.metrics().misses(MissReason.BINDING_MISMATCH));
+        }
+    }
+
+    @Test
     void nothingResumesAfterTheSessionTimeout() throws Exception {
         try (TestServer server = server(h -> h.setSessionTimeout(1))) {
             save(server, "localhost", "-tls1_2", "-no_ticket");

@@ -113,13 +113,17 @@ final class TestServer implements AutoCloseable {
         Context context = tomcat.addContext("", baseDir.toString());
         Tomcat.addServlet(context, "probe", new ProbeServlet());
         context.addServletMappingDecoded("/*", "probe");
-        tomcat.start();
-        for (Connector c : connectors) {
-            if (c.getState() != LifecycleState.STARTED) {
-                tomcat.stop();
-                tomcat.destroy();
-                throw new IllegalStateException("connector failed to start");
+        try {
+            tomcat.start();
+            for (Connector c : connectors) {
+                if (c.getState() != LifecycleState.STARTED) {
+                    throw new IllegalStateException("connector failed to start");
+                }
             }
+        } catch (Exception | Error e) {
+            tomcat.stop();
+            tomcat.destroy();
+            throw e;
         }
         return new TestServer(tomcat, connectors);
     }

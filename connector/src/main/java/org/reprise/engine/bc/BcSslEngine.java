@@ -332,10 +332,11 @@ final class BcSslEngine extends SSLEngine {
                 }
             }
             p.readOutput(dst, produced);
-            if (p.getAvailableOutputBytes() > 0) {
+            if (p.getAvailableOutputBytes() > 0 || deferredFailure != null) {
+                // A pending failure is thrown by the next wrap, once this one's alert is on its way: Tomcat
+                // discards the output of a wrap that throws.
                 return new SSLEngineResult(Status.OK, HandshakeStatus.NEED_WRAP, 0, produced);
             }
-            throwDeferredFailure();
             return new SSLEngineResult(status(), afterStep(), 0, produced);
         }
         throwDeferredFailure();

@@ -108,10 +108,8 @@ class SessionRecordCodecTest {
 
     @Test
     void encodeRejectsASecretStateThatDecodeWouldRefuse() {
-        // SessionRecordCodec.encode writes the secret's length with writeShort and never checks it against
-        // MAX_SECRET (16384), unlike writeString, which checks MAX_STRING. A 16385-byte secret encodes
-        // fine and then fails to decode ("secret state too long"); a 65536-byte one is written with a
-        // length prefix of 0. Expected: encode throws IllegalArgumentException, as it does for strings.
+        // Whatever encode accepts, decode must read back: a secret over 16 KiB is refused up front rather
+        // than written with a length prefix that decode rejects or that wraps around.
         for (int length : new int[] {16 * 1024 + 1, 0xFFFF + 1}) {
             SessionRecord record = TestRecords.record(1, CREATED).secretState(new byte[length]).build();
             assertThrows(IllegalArgumentException.class, () -> SessionRecordCodec.encode(record),

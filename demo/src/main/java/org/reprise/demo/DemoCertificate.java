@@ -17,6 +17,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
+import java.security.KeyStoreException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
@@ -94,21 +95,23 @@ public record DemoCertificate(Path keystore, Path passwordFile, String password,
                     + " does not; delete " + keystore + " to make a new certificate");
         }
         String password = Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
+        KeyStore ks;
         try (InputStream in = Files.newInputStream(keystore)) {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks = KeyStore.getInstance("PKCS12");
             ks.load(in, password.toCharArray());
-            if (!ks.isKeyEntry(ALIAS) || !(ks.getCertificate(ALIAS) instanceof X509Certificate certificate)) {
-                throw new IOException(keystore + " has no key entry '" + ALIAS + "'; delete " + keystore
-                        + " and " + passwordFile + " to make a new certificate");
-            }
-            return new DemoCertificate(keystore, passwordFile, password, certificate, false);
         } catch (GeneralSecurityException | IOException e) {
-            if (e instanceof IOException io && io.getMessage() != null && io.getMessage().contains("delete")) {
-                throw io;
-            }
             throw new IOException("Cannot read " + keystore + " with the password in " + passwordFile + " ("
                     + e.getMessage() + "); delete both files to make a new certificate", e);
         }
+        try {
+            if (ks.isKeyEntry(ALIAS) && ks.getCertificate(ALIAS) instanceof X509Certificate certificate) {
+                return new DemoCertificate(keystore, passwordFile, password, certificate, false);
+            }
+        } catch (KeyStoreException e) {
+            // reported below
+        }
+        throw new IOException(keystore + " has no key entry '" + ALIAS + "'; delete " + keystore + " and "
+                + passwordFile + " to make a new certificate");
     }
 
     private static DemoCertificate create(Path keystore, Path passwordFile) throws IOException {

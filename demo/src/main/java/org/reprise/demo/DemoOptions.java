@@ -2,6 +2,7 @@ package org.reprise.demo;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Set;
 
 /**
@@ -89,6 +90,6 @@ public final class DemoOptions {
                 throw new IllegalArgumentException("expected TLSv1.2, TLSv1.3 or TLSv1.2+TLSv1.3");
             }
         }
-        return String.join("+", java.util.Arrays.stream(names).map(String::strip).toList());
+        return String.join("+", Arrays.stream(names).map(String::strip).toList());
     }
 }

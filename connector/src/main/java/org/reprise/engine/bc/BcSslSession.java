@@ -24,8 +24,11 @@ final class BcSslSession implements SSLSession, ResumptionAware {
 
     /** Big enough for the largest TLS 1.2 record: header, 2^14 bytes of data and 2048 of expansion. */
     static final int PACKET_BUFFER_SIZE = 5 + (1 << 14) + 2048;
-    /** Big enough for the plaintext of any record that fits {@link #PACKET_BUFFER_SIZE}. */
-    static final int APPLICATION_BUFFER_SIZE = (1 << 14) + 2048;
+    /**
+     * Room for the plaintext of one record from a conforming peer (2^14 bytes, plus what TLS 1.3 may add);
+     * kept below Tomcat's default buffer so that Tomcat does not grow its buffers for every connection.
+     */
+    static final int APPLICATION_BUFFER_SIZE = (1 << 14) + 256;
 
     private static final X509Certificate[] NONE = new X509Certificate[0];
 

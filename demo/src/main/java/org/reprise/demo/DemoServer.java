@@ -1,0 +1,232 @@
+package org.reprise.demo;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.LifecycleState;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.core.StandardContext;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.coyote.http2.Http2Protocol;
+import org.apache.tomcat.util.net.SSLHostConfig;
+import org.apache.tomcat.util.net.SSLHostConfigCertificate;
+import org.reprise.tomcat.Http11NioResumptionProtocol;
+import org.reprise.tomcat.ResumptionSettings;
+import org.reprise.tomcat.ResumptionSslImplementation;
+
+/**
+ * The Reprise demo: an embedded Tomcat with one HTTPS connector ({@link Http11NioResumptionProtocol},
+ * HTTP/1.1 and HTTP/2) and the status page at {@code /}.
+ *
+ * <p>{@link #main} is what {@code bin/demo} runs. Tests and other code call {@link #start(DemoOptions)} and
+ * {@link #close()}.
+ */
+public final class DemoServer implements AutoCloseable {
+
+    private final Tomcat tomcat;
+    private final Http11NioResumptionProtocol protocol;
+    private final Connector connector;
+    private final DemoCertificate certificate;
+    private final Path dataDir;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private DemoServer(Tomcat tomcat, Http11NioResumptionProtocol protocol, Connector connector,
+            DemoCertificate certificate, Path dataDir) {
+        this.tomcat = tomcat;
+        this.protocol = protocol;
+        this.connector = connector;
+        this.certificate = certificate;
+        this.dataDir = dataDir;
+    }
+
+    /**
+     * Runs the demo until the process is stopped (Ctrl-C or SIGTERM).
+     *
+     * @param args see {@link DemoOptions#usage()}
+     */
+    public static void main(String[] args) {
+        DemoOptions options;
+        try {
+            options = DemoOptions.parse(args);
+        } catch (OptionParser.UsageException e) {
+            if (e.isHelp()) {
+                System.out.print(DemoOptions.usage());
+            } else {
+                System.err.println("bin/demo: " + e.getMessage());
+                System.err.println();
+                System.err.print(DemoOptions.usage());
+            }
+            System.exit(e.exitStatus());
+            return;
+        }
+        DemoServer server;
+        try {
+            server = start(options);
+        } catch (Exception e) {
+            System.err.println("bin/demo: could not start: " + describe(e));
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            System.out.println("Reprise demo stopped.");
+        }, "reprise-demo-shutdown"));
+        server.printBanner(System.out);
+        server.await();
+    }
+
+    /**
+     * Starts the demo: makes or loads the certificate in the data directory, then starts Tomcat.
+     *
+     * @param options what to serve and where to keep files
+     * @return the running demo
+     * @throws IOException        if the data directory or certificate cannot be used
+     * @throws LifecycleException if Tomcat does not start (the port is taken, for example)
+     */
+    public static DemoServer start(DemoOptions options) throws IOException, LifecycleException {
+        Path dataDir = options.dataDir().toAbsolutePath().normalize();
+        Files.createDirectories(dataDir);
+        DemoCertificate certificate = DemoCertificate.loadOrCreate(dataDir);
+        Path baseDir = dataDir.resolve("tomcat");
+        Files.createDirectories(baseDir.resolve("webapps"));
+
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(baseDir.toString());
+
+        ResumptionSettings settings = ResumptionSettings.builder().build();
+        Http11NioResumptionProtocol protocol = new Http11NioResumptionProtocol(settings);
+        Connector connector = new Connector(protocol);
+        connector.setPort(options.port());
+        connector.setSecure(true);
+        connector.setScheme("https");
+        connector.setThrowOnFailure(true);
+        protocol.setSSLEnabled(true);
+        connector.addUpgradeProtocol(new Http2Protocol());
+
+        SSLHostConfig host = new SSLHostConfig();
+        host.setProtocols(options.protocols());
+        SSLHostConfigCertificate hostCertificate = new SSLHostConfigCertificate(host, SSLHostConfigCertificate.Type.EC);
+        hostCertificate.setCertificateKeystoreFile(certificate.keystore().toString());
+        hostCertificate.setCertificateKeystoreType("PKCS12");
+        hostCertificate.setCertificateKeystorePassword(certificate.password());
+        hostCertificate.setCertificateKeyAlias(DemoCertificate.ALIAS);
+        host.addCertificate(hostCertificate);
+        connector.addSslHostConfig(host);
+        tomcat.setConnector(connector);
+
+        Context context = tomcat.addContext("", null);
+        if (context instanceof StandardContext standard) {
+            // the page loads no classes of its own, so the leak checks on stop have nothing to find
+            standard.setClearReferencesRmiTargets(false);
+            standard.setClearReferencesThreadLocals(false);
+        }
+        Tomcat.addServlet(context, "status", new StatusServlet(protocol::resumption, certificate.sha256Fingerprint()));
+        context.addServletMappingDecoded("", "status");
+
+        DemoServer server = new DemoServer(tomcat, protocol, connector, certificate, dataDir);
+        try {
+            tomcat.start();
+            if (connector.getState() != LifecycleState.STARTED || connector.getLocalPort() <= 0) {
+                throw new LifecycleException("the HTTPS connector on port " + options.port()
+                        + " did not start (state " + connector.getState() + "); see the log above");
+            }
+        } catch (LifecycleException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /** @return the port the connector listens on */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** @return the page's address */
+    public String url() {
+        return "https://localhost:" + port() + "/";
+    }
+
+    /** @return the data directory, absolute */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** @return the server certificate and where it is kept */
+    public DemoCertificate certificate() {
+        return certificate;
+    }
+
+    /** @return the connector's Reprise implementation: counters, store, key ring */
+    public ResumptionSslImplementation resumption() {
+        return protocol.resumption();
+    }
+
+    /** Blocks until the server stops. */
+    public void await() {
+        tomcat.getServer().await();
+    }
+
+    /** Stops and destroys Tomcat; safe to call more than once, from any thread. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            tomcat.stop();
+        } catch (LifecycleException e) {
+            System.err.println("Reprise demo: Tomcat did not stop cleanly: " + e.getMessage());
+        }
+        try {
+            tomcat.destroy();
+        } catch (LifecycleException e) {
+            System.err.println("Reprise demo: Tomcat was not destroyed cleanly: " + e.getMessage());
+        }
+    }
+
+    /** @return the messages of a throwable and its causes, without repeats: what went wrong, then why */
+    static String describe(Throwable error) {
+        StringBuilder sb = new StringBuilder();
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
+            String message = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+            if (sb.indexOf(message) < 0) {
+                sb.append(sb.length() == 0 ? "" : ": ").append(message);
+            }
+        }
+        return sb.toString();
+    }
+
+    void printBanner(PrintStream out) {
+        out.println();
+        out.println("Reprise demo: " + url());
+        out.println("  data dir:     " + dataDir);
+        out.println("  certificate:  " + certificate.keystore() + (certificate.created() ? " (new)" : "")
+                + ", CN=localhost, valid until " + certificate.notAfter());
+        out.println("  SHA-256:      " + certificate.sha256Fingerprint());
+        if (certificate.passwordFileIsExposed()) {
+            out.println("  warning:      " + certificate.passwordFile() + " is readable by other users; chmod 600 it");
+        }
+        out.println("  TLS:          " + protocolsNote());
+        out.println("  JMX:          org.reprise:type=ResumptionMetrics,connector=\"" + resumption().name() + "\"");
+        out.println("  JSON:         curl -sk -H 'Accept: application/json' " + url());
+        out.println("Stop with Ctrl-C.");
+        out.flush();
+    }
+
+    private String protocolsNote() {
+        String[] enabled = connector.findSslHostConfigs()[0].getEnabledProtocols();
+        String list = enabled == null ? "?" : String.join(", ", enabled);
+        return list + (list.contains("TLSv1.3")
+                ? " (TLS 1.3 handshakes are always full on the Bouncy Castle engine; TLS 1.2 resumes)"
+                : "");
+    }
+}

@@ -30,6 +30,7 @@ import org.jspecify.annotations.Nullable;
 final class BcSslEngine extends SSLEngine {
 
     private static final int RECORD_HEADER_LENGTH = 5;
+    private static final int MAX_PLAINTEXT = 1 << 14;
 
     private final BcServerContext context;
     private final @Nullable String peerHost;
@@ -262,6 +263,10 @@ final class BcSslEngine extends SSLEngine {
         if (p == null || before == HandshakeStatus.NEED_WRAP) {
             return new SSLEngineResult(Status.OK, before, 0, 0);
         }
+        if (p.getAvailableInputBytes() > 0) {
+            int produced = drainInput(p, dsts, offset, length);
+            return new SSLEngineResult(produced == 0 ? Status.BUFFER_OVERFLOW : status(), afterStep(), 0, produced);
+        }
         if (src.remaining() < RECORD_HEADER_LENGTH) {
             return new SSLEngineResult(Status.BUFFER_UNDERFLOW, before, 0, 0);
         }
@@ -273,7 +278,9 @@ final class BcSslEngine extends SSLEngine {
             if (src.remaining() < preview.getRecordSize()) {
                 return new SSLEngineResult(Status.BUFFER_UNDERFLOW, before, 0, 0);
             }
-            if (remaining(dsts, offset, length) < preview.getContentLimit()) {
+            // Bouncy Castle's limit is an upper bound from the record's length; no valid record holds more than
+            // 2^14 bytes of plaintext, so asking for more room could stall Tomcat's read loop forever.
+            if (remaining(dsts, offset, length) < Math.min(preview.getContentLimit(), MAX_PLAINTEXT)) {
                 return new SSLEngineResult(Status.BUFFER_OVERFLOW, before, 0, 0);
             }
             byte[] record = new byte[preview.getRecordSize()];
@@ -283,6 +290,11 @@ final class BcSslEngine extends SSLEngine {
         } catch (IOException | RuntimeException e) {
             return failDuringUnwrap(e, consumed, before);
         }
+        return new SSLEngineResult(status(), afterStep(), consumed, drainInput(p, dsts, offset, length));
+    }
+
+    /** Moves decrypted application data into the caller's buffers; what does not fit waits for the next call. */
+    private static int drainInput(TlsServerProtocol p, ByteBuffer[] dsts, int offset, int length) {
         int produced = 0;
         int available = p.getAvailableInputBytes();
         for (int i = offset; available > 0 && i < offset + length; i++) {
@@ -293,7 +305,7 @@ final class BcSslEngine extends SSLEngine {
                 available -= n;
             }
         }
-        return new SSLEngineResult(status(), afterStep(), consumed, produced);
+        return produced;
     }
 
     /**

@@ -30,22 +30,22 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** Test keys and certificates: a CA, server certificates it signs (EC or RSA), and client certificates. */
-final class TestPki {
+public final class TestPki {
 
     static final String PASSWORD = "changeit";
 
     final KeyPair caKeys;
     final X509Certificate ca;
 
-    TestPki() throws Exception {
+    public TestPki() throws Exception {
         caKeys = ec();
         ca = sign("CN=Reprise Test CA", caKeys, "CN=Reprise Test CA", caKeys.getPrivate(), true);
     }
 
-    record Issued(KeyPair keys, X509Certificate certificate) {
+    public record Issued(KeyPair keys, X509Certificate certificate) {
     }
 
-    Issued server(String host, boolean rsa) throws Exception {
+    public Issued server(String host, boolean rsa) throws Exception {
         KeyPair keys = rsa ? rsa() : ec();
         return new Issued(keys, sign("CN=" + host, keys, "CN=Reprise Test CA", caKeys.getPrivate(), false, host));
     }
@@ -93,7 +93,7 @@ final class TestPki {
     }
 
     /** An SSLContext for JDK clients that trusts the test CA. */
-    SSLContext clientContext() throws Exception {
+    public SSLContext clientContext() throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         ks.setCertificateEntry("ca", ca);

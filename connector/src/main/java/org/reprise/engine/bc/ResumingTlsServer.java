@@ -437,8 +437,12 @@ final class ResumingTlsServer extends DefaultTlsServer {
                 metrics.sessionStored();
             }
         }
+        // A full handshake presented this host's own chain, already parsed; only a resumed session's chain,
+        // the one its first handshake presented, needs parsing.
+        X509Certificate[] localChain = resumed ? toX509(params.getLocalCertificate())
+                : host.identity.chain().toArray(X509Certificate[]::new);
         completedSession = BcSslSession.completed(params, protocol, resumed,
-                toX509(params.getPeerCertificate()), toX509(params.getLocalCertificate()), now,
+                toX509(params.getPeerCertificate()), localChain, now,
                 host.resumption.store(), getCrypto().getSecureRandom(), peerHost, peerPort);
     }
 

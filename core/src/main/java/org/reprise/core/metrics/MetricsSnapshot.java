@@ -17,6 +17,9 @@ import java.util.Map;
  * @param keyRotations                ticket key rotations
  * @param ticketsIssued               tickets sent
  * @param sessionsStored              sessions written to the store
+ * @param storeWritesDropped          session writes dropped because the store's queue was full
+ * @param sweeps                      sweeps of expired sessions
+ * @param sessionsSwept               expired sessions deleted by sweeps
  */
 public record MetricsSnapshot(
         Map<String, Long> handshakesFullByProtocol,
@@ -27,7 +30,10 @@ public record MetricsSnapshot(
         long storeErrors,
         long keyRotations,
         long ticketsIssued,
-        long sessionsStored) {
+        long sessionsStored,
+        long storeWritesDropped,
+        long sweeps,
+        long sessionsSwept) {
 
     /** Freezes the maps. */
     public MetricsSnapshot {

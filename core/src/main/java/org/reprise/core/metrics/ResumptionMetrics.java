@@ -26,6 +26,9 @@ public final class ResumptionMetrics implements ResumptionMetricsMXBean {
     private final LongAdder keyRotations = new LongAdder();
     private final LongAdder ticketsIssued = new LongAdder();
     private final LongAdder sessionsStored = new LongAdder();
+    private final LongAdder storeWritesDropped = new LongAdder();
+    private final LongAdder sweeps = new LongAdder();
+    private final LongAdder sessionsSwept = new LongAdder();
 
     /** Makes counters that all start at zero. */
     public ResumptionMetrics() {
@@ -85,6 +88,21 @@ public final class ResumptionMetrics implements ResumptionMetricsMXBean {
         sessionsStored.increment();
     }
 
+    /** Counts a session write the store dropped because its queue was full. */
+    public void storeWriteDropped() {
+        storeWritesDropped.increment();
+    }
+
+    /**
+     * Counts one sweep of expired sessions.
+     *
+     * @param removed how many sessions it deleted
+     */
+    public void swept(long removed) {
+        sweeps.increment();
+        sessionsSwept.add(removed);
+    }
+
     /** @return every counter's current value */
     public MetricsSnapshot snapshot() {
         return new MetricsSnapshot(
@@ -93,7 +111,8 @@ public final class ResumptionMetrics implements ResumptionMetricsMXBean {
                 byLabel(Mechanism.values(), requestedByMechanism),
                 byLabel(Mechanism.values(), hitsByMechanism),
                 byLabel(MissReason.values(), missesByReason),
-                storeErrors.sum(), keyRotations.sum(), ticketsIssued.sum(), sessionsStored.sum());
+                storeErrors.sum(), keyRotations.sum(), ticketsIssued.sum(), sessionsStored.sum(),
+                storeWritesDropped.sum(), sweeps.sum(), sessionsSwept.sum());
     }
 
     private static Map<String, Long> byLabel(Enum<?>[] keys, LongAdder[] adders) {
@@ -165,6 +184,21 @@ public final class ResumptionMetrics implements ResumptionMetricsMXBean {
     @Override
     public long getSessionsStored() {
         return sessionsStored.sum();
+    }
+
+    @Override
+    public long getStoreWritesDropped() {
+        return storeWritesDropped.sum();
+    }
+
+    @Override
+    public long getSweeps() {
+        return sweeps.sum();
+    }
+
+    @Override
+    public long getSessionsSwept() {
+        return sessionsSwept.sum();
     }
 
     @Override

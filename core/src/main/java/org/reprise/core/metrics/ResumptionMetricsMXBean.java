@@ -36,6 +36,15 @@ public interface ResumptionMetricsMXBean {
     /** @return sessions written to the session store */
     long getSessionsStored();
 
+    /** @return session writes dropped because the store's queue was full */
+    long getStoreWritesDropped();
+
+    /** @return sweeps of expired sessions */
+    long getSweeps();
+
+    /** @return expired sessions deleted by sweeps */
+    long getSessionsSwept();
+
     /** @return full handshakes by protocol */
     Map<String, Long> getHandshakesFullByProtocol();
 

@@ -30,6 +30,8 @@ public final class SessionQuery {
         PROTOCOL(Comparator.comparing(SessionRecord::protocol)),
         /** The cipher suite. */
         CIPHER_SUITE(Comparator.comparing(SessionRecord::cipherSuite)),
+        /** The node that made the session; sessions without one first. */
+        NODE(Comparator.comparing(SessionRecord::node, Comparator.nullsFirst(Comparator.naturalOrder()))),
         /** The session ID. */
         ID(Comparator.comparing(r -> r.id().hex()));
 
@@ -46,6 +48,7 @@ public final class SessionQuery {
     }
 
     private final @Nullable String host;
+    private final @Nullable String node;
     private final @Nullable String protocol;
     private final @Nullable String text;
     private final Sort sort;
@@ -55,6 +58,7 @@ public final class SessionQuery {
 
     private SessionQuery(Builder b) {
         this.host = b.host;
+        this.node = b.node;
         this.protocol = b.protocol;
         this.text = b.text == null ? null : b.text.toLowerCase(Locale.ROOT);
         this.sort = b.sort;
@@ -83,12 +87,15 @@ public final class SessionQuery {
         if (host != null && !host.equalsIgnoreCase(r.hostConfig()) && !host.equalsIgnoreCase(r.sniHost())) {
             return false;
         }
+        if (node != null && !node.equals(r.node())) {
+            return false;
+        }
         if (protocol != null && !protocol.equalsIgnoreCase(r.protocol())) {
             return false;
         }
         return text == null || contains(r.id().hex(), text) || contains(r.hostConfig(), text)
                 || contains(r.sniHost(), text) || contains(r.cipherSuite(), text)
-                || contains(r.protocol(), text) || contains(r.peerIdentity(), text);
+                || contains(r.protocol(), text) || contains(r.peerIdentity(), text) || contains(r.node(), text);
     }
 
     private static boolean contains(@Nullable String field, String lowerText) {
@@ -103,6 +110,11 @@ public final class SessionQuery {
     /** @return the SSLHostConfig or SNI name to match exactly (ignoring case), or null for any */
     public @Nullable String host() {
         return host;
+    }
+
+    /** @return the node name to match exactly, or null for any */
+    public @Nullable String node() {
+        return node;
     }
 
     /** @return the protocol to match, or null for any */
@@ -138,6 +150,7 @@ public final class SessionQuery {
     /** Builds a {@link SessionQuery}. Not thread-safe. */
     public static final class Builder {
         private @Nullable String host;
+        private @Nullable String node;
         private @Nullable String protocol;
         private @Nullable String text;
         private Sort sort = Sort.CREATED;
@@ -151,6 +164,12 @@ public final class SessionQuery {
         /** @param host SSLHostConfig or SNI name, or null/blank for any @return this builder */
         public Builder host(@Nullable String host) {
             this.host = blankToNull(host);
+            return this;
+        }
+
+        /** @param node a node name, or null/blank for any @return this builder */
+        public Builder node(@Nullable String node) {
+            this.node = blankToNull(node);
             return this;
         }
 

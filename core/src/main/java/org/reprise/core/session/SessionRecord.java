@@ -26,6 +26,7 @@ public final class SessionRecord {
     private final long resumeCount;
     private final @Nullable String peerIdentity;
     private final String engine;
+    private final @Nullable String node;
     private final byte[] secretState;
 
     private SessionRecord(Builder b) {
@@ -40,6 +41,7 @@ public final class SessionRecord {
         this.resumeCount = b.resumeCount;
         this.peerIdentity = b.peerIdentity;
         this.engine = Objects.requireNonNull(b.engine, "engine");
+        this.node = b.node;
         this.secretState = Objects.requireNonNull(b.secretState, "secretState").clone();
         if (expires.isBefore(created)) {
             throw new IllegalArgumentException("A session cannot expire before it is created");
@@ -68,6 +70,7 @@ public final class SessionRecord {
         b.resumeCount = resumeCount;
         b.peerIdentity = peerIdentity;
         b.engine = engine;
+        b.node = node;
         b.secretState = secretState;
         return b;
     }
@@ -148,6 +151,11 @@ public final class SessionRecord {
         return engine;
     }
 
+    /** @return the name of the server node that made the session, or null if it has none */
+    public @Nullable String node() {
+        return node;
+    }
+
     /**
      * The engine's secret state. Whoever holds it can decrypt the session's traffic: keep it in
      * memory, or encrypt it before it leaves the process.
@@ -172,6 +180,7 @@ public final class SessionRecord {
                 && resumeCount == other.resumeCount
                 && Objects.equals(peerIdentity, other.peerIdentity)
                 && engine.equals(other.engine)
+                && Objects.equals(node, other.node)
                 && java.security.MessageDigest.isEqual(secretState, other.secretState);
     }
 
@@ -186,7 +195,7 @@ public final class SessionRecord {
         return "SessionRecord[id=" + id.shortHex() + ", protocol=" + protocol + ", cipherSuite=" + cipherSuite
                 + ", hostConfig=" + hostConfig + ", sniHost=" + sniHost + ", created=" + created
                 + ", expires=" + expires + ", lastResumed=" + lastResumed + ", resumeCount=" + resumeCount
-                + ", peerIdentity=" + peerIdentity + ", engine=" + engine + "]";
+                + ", peerIdentity=" + peerIdentity + ", engine=" + engine + ", node=" + node + "]";
     }
 
     /** Builds a {@link SessionRecord}; every field but the nullable ones must be set. Not thread-safe. */
@@ -202,6 +211,7 @@ public final class SessionRecord {
         private long resumeCount;
         private @Nullable String peerIdentity;
         private @Nullable String engine;
+        private @Nullable String node;
         private byte @Nullable [] secretState;
 
         private Builder() {
@@ -270,6 +280,12 @@ public final class SessionRecord {
         /** @param engine the engine's name @return this builder */
         public Builder engine(String engine) {
             this.engine = engine;
+            return this;
+        }
+
+        /** @param node the server node's name, or null @return this builder */
+        public Builder node(@Nullable String node) {
+            this.node = node;
             return this;
         }
 

@@ -27,6 +27,7 @@ public final class SessionRecordCodec {
     private static final int FLAG_SNI = 1;
     private static final int FLAG_LAST_RESUMED = 2;
     private static final int FLAG_PEER = 4;
+    private static final int FLAG_NODE = 8;
 
     private SessionRecordCodec() {
     }
@@ -41,7 +42,8 @@ public final class SessionRecordCodec {
             out.writeByte(VERSION);
             int flags = (record.sniHost() != null ? FLAG_SNI : 0)
                     | (record.lastResumed() != null ? FLAG_LAST_RESUMED : 0)
-                    | (record.peerIdentity() != null ? FLAG_PEER : 0);
+                    | (record.peerIdentity() != null ? FLAG_PEER : 0)
+                    | (record.node() != null ? FLAG_NODE : 0);
             out.writeByte(flags);
             byte[] id = record.id().bytes();
             out.writeByte(id.length);
@@ -62,6 +64,9 @@ public final class SessionRecordCodec {
                 writeString(out, record.peerIdentity());
             }
             writeString(out, record.engine());
+            if (record.node() != null) {
+                writeString(out, record.node());
+            }
             byte[] secret = record.secretState();
             if (secret.length > MAX_SECRET) {
                 throw new IllegalArgumentException("secret state longer than " + MAX_SECRET + " bytes");
@@ -86,7 +91,7 @@ public final class SessionRecordCodec {
                 throw new MalformedRecordException("unknown record version");
             }
             int flags = in.get();
-            if ((flags & ~(FLAG_SNI | FLAG_LAST_RESUMED | FLAG_PEER)) != 0) {
+            if ((flags & ~(FLAG_SNI | FLAG_LAST_RESUMED | FLAG_PEER | FLAG_NODE)) != 0) {
                 throw new MalformedRecordException("unknown flags");
             }
             int idLength = in.get() & 0xFF;
@@ -107,6 +112,7 @@ public final class SessionRecordCodec {
             b.resumeCount(in.getLong());
             b.peerIdentity((flags & FLAG_PEER) != 0 ? readString(in) : null);
             b.engine(readString(in));
+            b.node((flags & FLAG_NODE) != 0 ? readString(in) : null);
             int secretLength = in.getShort() & 0xFFFF;
             if (secretLength > MAX_SECRET) {
                 throw new MalformedRecordException("secret state too long");

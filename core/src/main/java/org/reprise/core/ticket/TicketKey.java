@@ -21,6 +21,7 @@ public final class TicketKey {
     /** Length of the AES key in bytes. */
     public static final int KEY_LENGTH = 32;
 
+    private final long generation;
     private final byte[] name;
     private final SecretKey key;
     private final Instant created;
@@ -28,13 +29,16 @@ public final class TicketKey {
     private final Instant decryptUntil;
 
     /**
+     * @param generation   the key's place in its ring's history: each new encrypting key has the next
+     *                     generation, and a shared store lets only one key per generation exist
      * @param name         16 bytes naming the key
      * @param keyBytes     32 bytes of AES key; copied
      * @param created      when the key was made
      * @param encryptUntil when it stops sealing tickets
      * @param decryptUntil when it stops opening them; not before {@code encryptUntil}
      */
-    public TicketKey(byte[] name, byte[] keyBytes, Instant created, Instant encryptUntil, Instant decryptUntil) {
+    public TicketKey(long generation, byte[] name, byte[] keyBytes, Instant created, Instant encryptUntil,
+            Instant decryptUntil) {
         if (name.length != NAME_LENGTH) {
             throw new IllegalArgumentException("A ticket key name has " + NAME_LENGTH + " bytes");
         }
@@ -44,11 +48,17 @@ public final class TicketKey {
         if (encryptUntil.isBefore(created) || decryptUntil.isBefore(encryptUntil)) {
             throw new IllegalArgumentException("Ticket key times must satisfy created <= encryptUntil <= decryptUntil");
         }
+        this.generation = generation;
         this.name = name.clone();
         this.key = new SecretKeySpec(keyBytes, "AES");
         this.created = Objects.requireNonNull(created);
         this.encryptUntil = Objects.requireNonNull(encryptUntil);
         this.decryptUntil = Objects.requireNonNull(decryptUntil);
+    }
+
+    /** @return the key's generation: the newest key of a ring has the highest */
+    public long generation() {
+        return generation;
     }
 
     /** @return a copy of the key's name */
@@ -71,6 +81,16 @@ public final class TicketKey {
 
     SecretKey secretKey() {
         return key;
+    }
+
+    /**
+     * The raw key, for a {@link TicketKeyStore} that must persist it. Whoever calls this holds a secret
+     * that opens every ticket sealed under the key: encrypt it before it leaves memory, never log it.
+     *
+     * @return a copy of the 32 key bytes
+     */
+    public byte[] keyBytes() {
+        return key.getEncoded();
     }
 
     /** @return when the key was made */
@@ -107,7 +127,7 @@ public final class TicketKey {
     /** @return the key's name and times; never its bytes */
     @Override
     public String toString() {
-        return "TicketKey[name=" + nameHex() + ", created=" + created + ", encryptUntil=" + encryptUntil
+        return "TicketKey[generation=" + generation + ", name=" + nameHex() + ", created=" + created + ", encryptUntil=" + encryptUntil
                 + ", decryptUntil=" + decryptUntil + "]";
     }
 }

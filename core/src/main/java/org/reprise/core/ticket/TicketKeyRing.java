@@ -5,48 +5,62 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The session ticket keys of one connector: exactly one key seals new tickets, older keys only open
- * tickets until they expire, and rotation happens by itself.
+ * The session ticket keys of one connector, or of a whole cluster when its {@link TicketKeyStore} is
+ * shared: exactly one key seals new tickets, older keys only open tickets until they expire, and rotation
+ * happens by itself.
  *
  * <p>Guarantees:
  * <ul>
- *   <li>The ring always has an encrypting key: when the current key's {@code encryptUntil} passes,
- *       the next call to {@link #encryptionKey()} makes a fresh key before it returns.</li>
- *   <li>A key opens tickets for {@code rotation + ticketLifetime} after it was made, so a ticket
- *       sealed at the last moment of a key's encrypting period still opens for its whole lifetime.</li>
- *   <li>Thread-safe. Reading keys takes no lock and allocates nothing; only rotation locks.</li>
+ *   <li>The ring always has an encrypting key: when the newest key's {@code encryptUntil} passes, the
+ *       next call to {@link #encryptionKey()} makes (or, from a shared store, adopts) the next one.</li>
+ *   <li>A key opens tickets for {@code rotation + ticketLifetime} after it was made, so a ticket sealed at
+ *       the last moment of a key's encrypting period still opens for its whole lifetime.</li>
+ *   <li>Rotation needs no leader: keys are numbered by generation, the store admits one key per
+ *       generation, and every node encrypts with the newest generation it knows. {@link #refresh()}
+ *       (called every few seconds by whoever owns the ring) picks up keys other nodes added.</li>
+ *   <li>A store that fails never leaves the ring without a key: it keeps sealing with the newest key
+ *       while tickets sealed now can still be opened for their whole lifetime, and otherwise makes a key
+ *       of its own until the store answers again.</li>
+ *   <li>Thread-safe. Reading keys takes no lock and allocates nothing; rotation and refresh lock.</li>
  * </ul>
- * Key bytes live only in this object (and, in later versions, in a store built to keep them).
  */
 public final class TicketKeyRing {
 
-    /** Hears about each key the ring makes. */
+    /** Hears about each key this ring makes. */
     @FunctionalInterface
     public interface RotationListener {
         /**
-         * Called after a new encrypting key is in place, on the thread that rotated.
+         * Called after this ring made a new encrypting key, on the thread that rotated. Not called for the
+         * very first key, nor for keys adopted from other nodes.
          *
          * @param newKey the key that now seals tickets
          */
         void rotated(TicketKey newKey);
     }
 
+    private static final TicketKey[] NONE = new TicketKey[0];
+
     private final Duration rotation;
     private final Duration ticketLifetime;
     private final Clock clock;
     private final SecureRandom random;
     private final RotationListener listener;
-    private final Object rotationLock = new Object();
+    private final TicketKeyStore store;
+    private final Object lock = new Object();
 
-    /** Newest key first; replaced whole, never changed in place. */
-    private volatile TicketKey[] keys;
+    /** Live keys, newest generation first; replaced whole, never changed in place. */
+    private volatile TicketKey[] keys = NONE;
 
     /**
+     * A ring whose keys live in this JVM only.
+     *
      * @param rotation       how long a key seals tickets; positive
      * @param ticketLifetime the longest lifetime of a ticket; not negative
      * @param clock          the time source
@@ -55,6 +69,21 @@ public final class TicketKeyRing {
      */
     public TicketKeyRing(Duration rotation, Duration ticketLifetime, Clock clock, SecureRandom random,
             RotationListener listener) {
+        this(rotation, ticketLifetime, clock, random, listener, new MemoryTicketKeyStore());
+    }
+
+    /**
+     * A ring whose keys live in {@code store}, shared with every ring that uses the same store.
+     *
+     * @param rotation       how long a key seals tickets; positive
+     * @param ticketLifetime the longest lifetime of a ticket; not negative
+     * @param clock          the time source
+     * @param random         the source of key bytes and names
+     * @param listener       told about every rotation
+     * @param store          where the keys live
+     */
+    public TicketKeyRing(Duration rotation, Duration ticketLifetime, Clock clock, SecureRandom random,
+            RotationListener listener, TicketKeyStore store) {
         if (rotation.isNegative() || rotation.isZero()) {
             throw new IllegalArgumentException("ticket key rotation must be positive, not " + rotation);
         }
@@ -66,22 +95,22 @@ public final class TicketKeyRing {
         this.clock = Objects.requireNonNull(clock);
         this.random = Objects.requireNonNull(random);
         this.listener = Objects.requireNonNull(listener);
-        this.keys = new TicketKey[] {newKey(clock.instant())};
+        this.store = Objects.requireNonNull(store);
     }
 
-    /** @return the key that seals tickets now, rotating first if the current one is due */
+    /** @return how long each key seals tickets */
+    public Duration rotation() {
+        return rotation;
+    }
+
+    /** @return the key that seals tickets now, rotating first if the newest one is due */
     public TicketKey encryptionKey() {
-        TicketKey current = keys[0];
-        Instant now = clock.instant();
-        if (current.canEncryptAt(now)) {
-            return current;
+        TicketKey[] current = keys;
+        if (current.length > 0 && current[0].canEncryptAt(clock.instant())) {
+            return current[0];
         }
-        synchronized (rotationLock) {
-            current = keys[0];
-            if (current.canEncryptAt(now)) {
-                return current;
-            }
-            return install(newKey(now), now, true);
+        synchronized (lock) {
+            return currentLocked(clock.instant());
         }
     }
 
@@ -103,26 +132,48 @@ public final class TicketKeyRing {
     }
 
     /**
-     * Makes a new encrypting key now; the previous keys keep opening their tickets until they expire.
+     * Loads the keys other rings sharing the store have added, drops expired ones, and rotates if the
+     * newest key is due.
      *
-     * @return the new key
+     * @throws RuntimeException if the store cannot be read; the ring keeps the keys it has
      */
-    public TicketKey rotate() {
-        synchronized (rotationLock) {
+    public void refresh() {
+        synchronized (lock) {
             Instant now = clock.instant();
-            return install(newKey(now), now, true);
+            reloadLocked(now);
+            currentLocked(now);
         }
     }
 
     /**
-     * Drops every key and starts over with a fresh one: every ticket sealed so far stops opening.
+     * Makes a new encrypting key now; the previous keys keep opening their tickets until they expire.
      *
      * @return the new key
+     * @throws RuntimeException if the store cannot be reached
+     */
+    public TicketKey rotate() {
+        synchronized (lock) {
+            Instant now = clock.instant();
+            reloadLocked(now);
+            return addNextLocked(now, true);
+        }
+    }
+
+    /**
+     * Drops every key and starts over with a fresh one: every ticket sealed so far stops opening, on every
+     * node sharing the store once it has refreshed.
+     *
+     * @return the new key
+     * @throws RuntimeException if the store cannot be reached
      */
     public TicketKey retireAll() {
-        synchronized (rotationLock) {
+        synchronized (lock) {
             Instant now = clock.instant();
-            return install(newKey(now), now, false);
+            reloadLocked(now);
+            TicketKey fresh = addNextLocked(now, true);
+            store.removeBelow(fresh.generation());
+            keys = new TicketKey[] {fresh};
+            return fresh;
         }
     }
 
@@ -131,29 +182,87 @@ public final class TicketKeyRing {
         return List.of(keys);
     }
 
-    private TicketKey install(TicketKey fresh, Instant now, boolean keepOld) {
-        List<TicketKey> next = new ArrayList<>();
-        next.add(fresh);
-        if (keepOld) {
-            for (TicketKey key : keys) {
-                if (key.canDecryptAt(now)) {
-                    next.add(key);
-                }
-            }
+    private TicketKey currentLocked(Instant now) {
+        TicketKey newest = newest();
+        if (newest != null && newest.canEncryptAt(now)) {
+            return newest;
         }
-        keys = next.toArray(TicketKey[]::new);
-        listener.rotated(fresh);
-        return fresh;
+        try {
+            reloadLocked(now);
+            newest = newest();
+            if (newest != null && newest.canEncryptAt(now)) {
+                return newest;
+            }
+            return addNextLocked(now, newest != null);
+        } catch (RuntimeException storeUnavailable) {
+            if (newest != null && newest.canDecryptAt(now.plus(ticketLifetime))) {
+                return newest;
+            }
+            TicketKey local = newKey(now, newest == null ? 1 : newest.generation() + 1);
+            install(local, now);
+            return local;
+        }
     }
 
-    private TicketKey newKey(Instant now) {
+    /** Claims the next generation; if another ring claimed it first, adopts that ring's key. */
+    private TicketKey addNextLocked(Instant now, boolean isRotation) {
+        TicketKey newest = newest();
+        TicketKey next = newKey(now, newest == null ? 1 : newest.generation() + 1);
+        if (store.add(next)) {
+            install(next, now);
+            if (isRotation) {
+                listener.rotated(next);
+            }
+            return next;
+        }
+        reloadLocked(now);
+        TicketKey adopted = newest();
+        return adopted != null ? adopted : next;
+    }
+
+    private void reloadLocked(Instant now) {
+        List<TicketKey> live = new ArrayList<>();
+        long oldestLive = Long.MAX_VALUE;
+        boolean anyExpired = false;
+        for (TicketKey key : store.load()) {
+            if (key.canDecryptAt(now)) {
+                live.add(key);
+                oldestLive = Math.min(oldestLive, key.generation());
+            } else {
+                anyExpired = true;
+            }
+        }
+        live.sort(Comparator.comparingLong(TicketKey::generation).reversed());
+        keys = live.toArray(NONE);
+        if (anyExpired && oldestLive != Long.MAX_VALUE) {
+            store.removeBelow(oldestLive);
+        }
+    }
+
+    private void install(TicketKey fresh, Instant now) {
+        List<TicketKey> next = new ArrayList<>();
+        next.add(fresh);
+        for (TicketKey key : keys) {
+            if (key.canDecryptAt(now) && key.generation() != fresh.generation()) {
+                next.add(key);
+            }
+        }
+        keys = next.toArray(NONE);
+    }
+
+    private @Nullable TicketKey newest() {
+        TicketKey[] current = keys;
+        return current.length == 0 ? null : current[0];
+    }
+
+    private TicketKey newKey(Instant now, long generation) {
         byte[] name = new byte[TicketKey.NAME_LENGTH];
         byte[] bytes = new byte[TicketKey.KEY_LENGTH];
         random.nextBytes(name);
         random.nextBytes(bytes);
         Instant encryptUntil = now.plus(rotation);
-        TicketKey key = new TicketKey(name, bytes, now, encryptUntil, encryptUntil.plus(ticketLifetime));
-        java.util.Arrays.fill(bytes, (byte) 0);
+        TicketKey key = new TicketKey(generation, name, bytes, now, encryptUntil, encryptUntil.plus(ticketLifetime));
+        Arrays.fill(bytes, (byte) 0);
         return key;
     }
 }

@@ -15,14 +15,17 @@ import org.reprise.core.ResumptionContext;
 import org.reprise.core.metrics.ResumptionMetrics;
 import org.reprise.core.session.MemorySessionStore;
 import org.reprise.core.session.SessionStore;
+import org.reprise.core.ticket.MemoryTicketKeyStore;
 import org.reprise.core.ticket.TicketKeyRing;
+import org.reprise.core.ticket.TicketKeyStore;
 import org.reprise.core.ticket.TicketSealer;
 
 /**
  * The resumption state of one connector: its counters (registered in JMX), and, made on the first
  * connection once every SSLHostConfig is known, its session store and ticket key ring.
  *
- * <p>The store and ring wait for the first connection because their size and key lifetime follow the
+ * <p>Once made, a {@link Maintenance} thread refreshes the ring from its key store and sweeps expired
+ * sessions. The store and ring wait for the first connection because their size and key lifetime follow the
  * largest {@code sessionCacheSize} and {@code sessionTimeout} of the connector's SSLHostConfigs. The
  * state lives as long as the connector's SSL contexts: when the last one is destroyed, the MBean is
  * unregistered and a store Reprise made is closed.
@@ -46,6 +49,7 @@ final class ConnectorResumption {
     private Duration longestTimeout = Duration.ZERO;
     private int openContexts;
     private volatile @Nullable ResumptionContext context;
+    private @Nullable Maintenance maintenance;
 
     ConnectorResumption(ResumptionSettings settings, String name) {
         this.settings = settings;
@@ -109,10 +113,15 @@ final class ConnectorResumption {
         SessionStore store = settings.sessionStore() != null ? settings.sessionStore()
                 : new MemorySessionStore(largestCacheSize > 0 ? largestCacheSize : DEFAULT_CACHE_SIZE);
         Duration lifetime = longestTimeout.isZero() ? DEFAULT_TIMEOUT : longestTimeout;
+        TicketKeyStore keyStore = settings.ticketKeyStore() != null ? settings.ticketKeyStore()
+                : new MemoryTicketKeyStore();
         TicketKeyRing ring = settings.ticketKeyRing() != null ? settings.ticketKeyRing()
                 : new TicketKeyRing(settings.ticketKeyRotation(), lifetime, Clock.systemUTC(), random,
-                        key -> metrics.keyRotated());
-        return new ResumptionContext(store, ring, new TicketSealer(ring, random), metrics, Clock.systemUTC());
+                        key -> metrics.keyRotated(), keyStore);
+        ResumptionContext created = new ResumptionContext(store, ring, new TicketSealer(ring, random), metrics,
+                Clock.systemUTC(), settings.node());
+        maintenance = new Maintenance(created, name, settings.sweepInterval());
+        return created;
     }
 
     synchronized void open() {
@@ -126,6 +135,10 @@ final class ConnectorResumption {
             return;
         }
         unregisterMBean();
+        if (maintenance != null) {
+            maintenance.close();
+            maintenance = null;
+        }
         ResumptionContext c = context;
         if (c != null && settings.sessionStore() == null) {
             c.store().close();

@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Tomcat's HTTP/1.1 NIO2 protocol with Reprise: its connector uses {@link ResumptionSslImplementation} and
  * accepts Reprise's attributes ({@code ticketKeyRotation}, {@code allowLegacyResumption},
- * {@code resumptionName}) next to Tomcat's own, in server.xml or through
- * {@code Connector.setProperty}. HTTP/2 works as usual through {@code <UpgradeProtocol>}.
+ * {@code resumptionName}, {@code sweepInterval}, {@code node}, {@code store} and the chosen store's own)
+ * next to Tomcat's, in server.xml or through {@code Connector.setProperty}. HTTP/2 works as usual through {@code <UpgradeProtocol>}.
  */
 public class Http11Nio2ResumptionProtocol extends Http11Nio2Protocol {
 
@@ -50,6 +50,15 @@ public class Http11Nio2ResumptionProtocol extends Http11Nio2Protocol {
     public void init() throws Exception {
         settings.resolve();
         super.init();
+    }
+
+    @Override
+    public void destroy() throws Exception {
+        try {
+            super.destroy();
+        } finally {
+            settings.release();
+        }
     }
 
     /**

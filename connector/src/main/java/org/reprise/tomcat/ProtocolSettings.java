@@ -11,7 +11,7 @@ final class ProtocolSettings {
 
     private final ResumptionSettings fromCode;
     private final ConnectorAttributes fromServerXml = new ConnectorAttributes();
-    private @Nullable ResumptionSettings effective;
+    private ConnectorAttributes.@Nullable Resolved resolved;
 
     ProtocolSettings(ResumptionSettings fromCode) {
         this.fromCode = fromCode;
@@ -25,9 +25,21 @@ final class ProtocolSettings {
         return fromServerXml.get(name);
     }
 
-    /** Checks the settings once, when the connector initialises; a mistake stops it with a clear message. */
+    /**
+     * Checks the settings once, when the connector initialises, and opens the stores they name; a mistake
+     * stops the connector with a message naming the setting.
+     */
     void resolve() {
-        effective = fromServerXml.applyTo(fromCode);
+        release();
+        resolved = fromServerXml.applyTo(fromCode);
+    }
+
+    /** Closes the stores {@link #resolve()} opened, when the connector is destroyed. */
+    void release() {
+        if (resolved != null && resolved.stores() != null) {
+            resolved.stores().close();
+        }
+        resolved = null;
     }
 
     /**
@@ -41,10 +53,10 @@ final class ProtocolSettings {
                     + "sslImplementationName must be " + ResumptionSslImplementation.class.getName() + ", not "
                     + (implementation == null ? "none" : implementation.getClass().getName()));
         }
-        if (effective == null) {
+        if (resolved == null) {
             resolve();
         }
-        reprise.configure(effective, connectorName);
+        reprise.configure(resolved.settings(), connectorName);
     }
 
     static ResumptionSslImplementation started(@Nullable SSLImplementation implementation) {

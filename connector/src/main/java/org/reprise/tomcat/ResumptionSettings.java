@@ -6,6 +6,7 @@ import org.jspecify.annotations.Nullable;
 import org.reprise.core.metrics.ResumptionMetrics;
 import org.reprise.core.session.SessionStore;
 import org.reprise.core.ticket.TicketKeyRing;
+import org.reprise.core.ticket.TicketKeyStore;
 
 /**
  * Reprise's settings for one connector. Immutable and validated when built; start from
@@ -19,21 +20,29 @@ public final class ResumptionSettings {
 
     /** How long a ticket key encrypts before the next one takes over, unless set. */
     public static final Duration DEFAULT_TICKET_KEY_ROTATION = Duration.ofHours(12);
+    /** How often expired sessions are swept from the store, unless set. */
+    public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofSeconds(60);
 
     private static final ResumptionSettings DEFAULTS = builder().build();
 
     private final Duration ticketKeyRotation;
+    private final Duration sweepInterval;
     private final boolean allowLegacyResumption;
     private final @Nullable String name;
+    private final @Nullable String node;
     private final @Nullable SessionStore sessionStore;
+    private final @Nullable TicketKeyStore ticketKeyStore;
     private final @Nullable ResumptionMetrics metrics;
     private final @Nullable TicketKeyRing ticketKeyRing;
 
     private ResumptionSettings(Builder b) {
         this.ticketKeyRotation = b.ticketKeyRotation;
+        this.sweepInterval = b.sweepInterval;
         this.allowLegacyResumption = b.allowLegacyResumption;
         this.name = b.name;
+        this.node = b.node;
         this.sessionStore = b.sessionStore;
+        this.ticketKeyStore = b.ticketKeyStore;
         this.metrics = b.metrics;
         this.ticketKeyRing = b.ticketKeyRing;
     }
@@ -52,9 +61,12 @@ public final class ResumptionSettings {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.ticketKeyRotation = ticketKeyRotation;
+        b.sweepInterval = sweepInterval;
         b.allowLegacyResumption = allowLegacyResumption;
         b.name = name;
+        b.node = node;
         b.sessionStore = sessionStore;
+        b.ticketKeyStore = ticketKeyStore;
         b.metrics = metrics;
         b.ticketKeyRing = ticketKeyRing;
         return b;
@@ -63,6 +75,21 @@ public final class ResumptionSettings {
     /** @return how long each ticket key seals new tickets (server.xml: {@code ticketKeyRotation}) */
     public Duration ticketKeyRotation() {
         return ticketKeyRotation;
+    }
+
+    /** @return how often expired sessions are swept from the store (server.xml: {@code sweepInterval}) */
+    public Duration sweepInterval() {
+        return sweepInterval;
+    }
+
+    /** @return this server's name in a cluster, written on every session (server.xml: {@code node}), or null */
+    public @Nullable String node() {
+        return node;
+    }
+
+    /** @return where ticket keys live, or null to keep them in memory (ignored when a ring is given) */
+    public @Nullable TicketKeyStore ticketKeyStore() {
+        return ticketKeyStore;
     }
 
     /**
@@ -95,17 +122,21 @@ public final class ResumptionSettings {
 
     @Override
     public String toString() {
-        return "ResumptionSettings[ticketKeyRotation=" + ticketKeyRotation + ", allowLegacyResumption="
-                + allowLegacyResumption + ", name=" + name + ", sessionStore="
+        return "ResumptionSettings[ticketKeyRotation=" + ticketKeyRotation + ", sweepInterval=" + sweepInterval
+                + ", allowLegacyResumption=" + allowLegacyResumption + ", name=" + name + ", node=" + node
+                + ", sessionStore="
                 + (sessionStore == null ? "memory" : sessionStore.getClass().getName()) + "]";
     }
 
     /** Builds {@link ResumptionSettings}. Not thread-safe. */
     public static final class Builder {
         private Duration ticketKeyRotation = DEFAULT_TICKET_KEY_ROTATION;
+        private Duration sweepInterval = DEFAULT_SWEEP_INTERVAL;
         private boolean allowLegacyResumption;
         private @Nullable String name;
+        private @Nullable String node;
         private @Nullable SessionStore sessionStore;
+        private @Nullable TicketKeyStore ticketKeyStore;
         private @Nullable ResumptionMetrics metrics;
         private @Nullable TicketKeyRing ticketKeyRing;
 
@@ -118,6 +149,27 @@ public final class ResumptionSettings {
          */
         public Builder ticketKeyRotation(Duration rotation) {
             this.ticketKeyRotation = Objects.requireNonNull(rotation, "ticketKeyRotation");
+            return this;
+        }
+
+        /**
+         * @param interval how often to delete expired sessions from the store; at least one second (default 60 s)
+         * @return this builder
+         */
+        public Builder sweepInterval(Duration interval) {
+            this.sweepInterval = Objects.requireNonNull(interval, "sweepInterval");
+            return this;
+        }
+
+        /** @param node this server's name in a cluster, or null @return this builder */
+        public Builder node(@Nullable String node) {
+            this.node = node;
+            return this;
+        }
+
+        /** @param store where ticket keys live (shared by a cluster), or null for memory @return this builder */
+        public Builder ticketKeyStore(@Nullable TicketKeyStore store) {
+            this.ticketKeyStore = store;
             return this;
         }
 
@@ -166,6 +218,13 @@ public final class ResumptionSettings {
             if (ticketKeyRotation.compareTo(Duration.ofSeconds(1)) < 0) {
                 throw new IllegalArgumentException(
                         "Reprise setting ticketKeyRotation must be at least 1 second, not " + ticketKeyRotation);
+            }
+            if (sweepInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException(
+                        "Reprise setting sweepInterval must be at least 1 second, not " + sweepInterval);
+            }
+            if (node != null && node.isBlank()) {
+                throw new IllegalArgumentException("Reprise setting node must not be blank");
             }
             if (name != null && name.isBlank()) {
                 throw new IllegalArgumentException("Reprise setting name must not be blank");

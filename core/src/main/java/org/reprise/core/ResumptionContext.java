@@ -2,6 +2,7 @@ package org.reprise.core;
 
 import java.time.Clock;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.reprise.core.metrics.ResumptionMetrics;
 import org.reprise.core.session.SessionStore;
 import org.reprise.core.ticket.TicketKeyRing;
@@ -16,9 +17,10 @@ import org.reprise.core.ticket.TicketSealer;
  * @param sealer  seals and opens tickets under {@code keyRing}
  * @param metrics the counters
  * @param clock   the time source for creation, expiry and key rotation
+ * @param node    this server's name in a cluster, written on every session it makes; null for none
  */
 public record ResumptionContext(SessionStore store, TicketKeyRing keyRing, TicketSealer sealer,
-        ResumptionMetrics metrics, Clock clock) {
+        ResumptionMetrics metrics, Clock clock, @Nullable String node) {
 
     /** Checks that nothing is missing. */
     public ResumptionContext {

@@ -486,6 +486,7 @@ final class ResumingTlsServer extends DefaultTlsServer {
                 .expires(now.plus(timeout))
                 .peerIdentity(peer)
                 .engine(BcServerContext.ENGINE_NAME)
+                .node(host.resumption.node())
                 .secretState(SessionState.capture(getCrypto(), params, serverExtensions))
                 .build();
     }

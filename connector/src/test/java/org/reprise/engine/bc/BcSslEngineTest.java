@@ -46,7 +46,7 @@ class BcSslEngineTest {
         TicketKeyRing ring = new TicketKeyRing(Duration.ofHours(1), Duration.ofHours(1), Clock.systemUTC(), random,
                 key -> metrics.keyRotated());
         ResumptionContext resumption = new ResumptionContext(new MemorySessionStore(100), ring,
-                new TicketSealer(ring, random), metrics, Clock.systemUTC());
+                new TicketSealer(ring, random), metrics, Clock.systemUTC(), null);
         BcServerContext context = new BcServerContext(
                 new ServerIdentity(issued.keys().getPrivate(), List.of(issued.certificate())), null,
                 new HostPolicy("localhost", Duration.ofHours(1), true, false), resumption, random);

@@ -1,18 +1,14 @@
 package org.reprise.tomcat;
 
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.reprise.core.metrics.ResumptionMetrics;
+import org.reprise.core.store.AttributeValues;
 import org.reprise.core.store.ResumptionStores;
 import org.reprise.core.store.StoreProvider;
 
@@ -34,7 +30,6 @@ final class ConnectorAttributes {
 
     private static final Set<String> OWN = Set.of(TICKET_KEY_ROTATION, ALLOW_LEGACY_RESUMPTION, RESUMPTION_NAME,
             SWEEP_INTERVAL, NODE, STORE);
-    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private final Map<String, StoreProvider> providers = new HashMap<>();
     private final Map<String, String> values = new LinkedHashMap<>();
@@ -71,15 +66,15 @@ final class ConnectorAttributes {
         ResumptionSettings.Builder b = base.toBuilder();
         String rotation = values.get(TICKET_KEY_ROTATION);
         if (rotation != null) {
-            b.ticketKeyRotation(duration(TICKET_KEY_ROTATION, rotation));
+            b.ticketKeyRotation(AttributeValues.duration(TICKET_KEY_ROTATION, rotation));
         }
         String sweep = values.get(SWEEP_INTERVAL);
         if (sweep != null) {
-            b.sweepInterval(duration(SWEEP_INTERVAL, sweep));
+            b.sweepInterval(AttributeValues.duration(SWEEP_INTERVAL, sweep));
         }
         String legacy = values.get(ALLOW_LEGACY_RESUMPTION);
         if (legacy != null) {
-            b.allowLegacyResumption(bool(ALLOW_LEGACY_RESUMPTION, legacy));
+            b.allowLegacyResumption(AttributeValues.bool(ALLOW_LEGACY_RESUMPTION, legacy));
         }
         String name = values.get(RESUMPTION_NAME);
         if (name != null) {
@@ -111,34 +106,5 @@ final class ConnectorAttributes {
         ResumptionStores stores = provider.open(own, checked.node(), metrics);
         return new Resolved(checked.toBuilder().metrics(metrics).sessionStore(stores.sessionStore())
                 .ticketKeyStore(stores.ticketKeyStore()).build(), stores);
-    }
-
-    static Duration duration(String attribute, String value) {
-        Matcher m = SIMPLE_DURATION.matcher(value.toLowerCase(Locale.ROOT));
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        }
-        try {
-            return Duration.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("Reprise setting " + attribute + "=\"" + value
-                    + "\" is not a duration: write a number with a unit (500ms, 30s, 15m, 12h, 7d) or ISO-8601 (PT12H)");
-        }
-    }
-
-    private static boolean bool(String attribute, String value) {
-        return switch (value.toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException(
-                    "Reprise setting " + attribute + "=\"" + value + "\" must be true or false");
-        };
     }
 }

@@ -4,6 +4,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The demo's command-line options. Adding one takes a field, an accessor and one {@code .option(...)}
@@ -22,11 +23,23 @@ public final class DemoOptions {
             .option("--data-dir", "DIR", "./data", "keeps the certificate and Tomcat's work files",
                     (o, v) -> o.dataDir = path(v))
             .option("--protocols", "LIST", "TLSv1.2+TLSv1.3", "TLS versions offered; TLSv1.2 alone lets browsers"
-                    + " resume", (o, v) -> o.protocols = protocols(v));
+                    + " resume", (o, v) -> o.protocols = protocols(v))
+            .option("--jdbc-url", "URL", null, "session database; a PostgreSQL URL shared by several demos makes a"
+                    + " cluster (default: H2 in DATA_DIR/sessions)", (o, v) -> o.jdbcUrl = nonBlank(v))
+            .option("--jdbc-user", "USER", null, "database user (default: sa for H2, postgres otherwise)",
+                    (o, v) -> o.jdbcUser = nonBlank(v))
+            .option("--jdbc-password", "PASSWORD", null, "database password (default: none)",
+                    (o, v) -> o.jdbcPassword = v)
+            .option("--node", "NAME", null, "this server's name in a cluster, shown on each session (default: the"
+                    + " host's name)", (o, v) -> o.node = nonBlank(v));
 
     private int port;
     private Path dataDir = Path.of("data");
     private String protocols = "";
+    private @Nullable String jdbcUrl;
+    private @Nullable String jdbcUser;
+    private String jdbcPassword = "";
+    private @Nullable String node;
 
     private DemoOptions() {
     }
@@ -58,6 +71,43 @@ public final class DemoOptions {
     /** @return the TLS versions for the SSLHostConfig, in Tomcat's syntax ({@code TLSv1.2+TLSv1.3}) */
     public String protocols() {
         return protocols;
+    }
+
+    /** @return the session database's JDBC URL: the one given, or an H2 file in the data directory */
+    public String jdbcUrl() {
+        return jdbcUrl != null ? jdbcUrl : "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("sessions");
+    }
+
+    /** @return the database user */
+    public String jdbcUser() {
+        if (jdbcUser != null) {
+            return jdbcUser;
+        }
+        return jdbcUrl().startsWith("jdbc:h2:") ? "sa" : "postgres";
+    }
+
+    /** @return the database password; empty for none */
+    public String jdbcPassword() {
+        return jdbcPassword;
+    }
+
+    /** @return this server's node name: the one given, or the host's name */
+    public String node() {
+        if (node != null) {
+            return node;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    private static String nonBlank(String value) {
+        if (value.isBlank()) {
+            throw new IllegalArgumentException("expected a value");
+        }
+        return value;
     }
 
     private static int port(String value) {

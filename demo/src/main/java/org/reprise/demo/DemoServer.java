@@ -17,6 +17,7 @@ import org.apache.catalina.startup.Tomcat;
 import org.apache.coyote.http2.Http2Protocol;
 import org.apache.tomcat.util.net.SSLHostConfig;
 import org.apache.tomcat.util.net.SSLHostConfigCertificate;
+import org.reprise.store.jdbc.DataKeys;
 import org.reprise.tomcat.Http11NioResumptionProtocol;
 import org.reprise.tomcat.ResumptionSettings;
 import org.reprise.tomcat.ResumptionSslImplementation;
@@ -108,6 +109,13 @@ public final class DemoServer implements AutoCloseable {
         connector.setScheme("https");
         connector.setThrowOnFailure(true);
         protocol.setSSLEnabled(true);
+        // The same attributes an administrator writes in server.xml: sessions and ticket keys in a database.
+        connector.setProperty("store", "jdbc");
+        connector.setProperty("jdbcUrl", options.jdbcUrl());
+        connector.setProperty("jdbcUser", options.jdbcUser());
+        connector.setProperty("jdbcPassword", options.jdbcPassword());
+        connector.setProperty("dataKeyFile", dataKey(dataDir).toString());
+        connector.setProperty("node", options.node());
         connector.addUpgradeProtocol(new Http2Protocol());
 
         SSLHostConfig host = new SSLHostConfig();
@@ -142,6 +150,18 @@ public final class DemoServer implements AutoCloseable {
             throw e;
         }
         return server;
+    }
+
+    /**
+     * The key that encrypts the session database's secrets: made once in the data directory (mode 600),
+     * then reused. A real installation keeps it with its other secrets and names it in {@code dataKeyFile}.
+     */
+    private static Path dataKey(Path dataDir) throws IOException {
+        Path file = dataDir.resolve("reprise-data.key");
+        if (!Files.exists(file)) {
+            DataKeys.generate(file);
+        }
+        return file;
     }
 
     /** @return the port the connector listens on */
@@ -216,10 +236,17 @@ public final class DemoServer implements AutoCloseable {
             out.println("  warning:      " + certificate.passwordFile() + " is readable by other users; chmod 600 it");
         }
         out.println("  TLS:          " + protocolsNote());
+        out.println("  sessions:     " + sessionsNote());
         out.println("  JMX:          org.reprise:type=ResumptionMetrics,connector=\"" + resumption().name() + "\"");
         out.println("  JSON:         curl -sk -H 'Accept: application/json' " + url());
         out.println("Stop with Ctrl-C.");
         out.flush();
+    }
+
+    private String sessionsNote() {
+        String url = connector.getProperty("jdbcUrl") instanceof String s ? s : "?";
+        return (url.startsWith("jdbc:h2:") ? "H2 " : "") + url.replaceAll("[?;].*", "") + ", node "
+                + connector.getProperty("node");
     }
 
     private String protocolsNote() {

@@ -224,6 +224,27 @@ class DemoServerTest {
     }
 
     @Test
+    void sessionsFromBeforeARestartResumeAfterItFromH2() throws Exception {
+        assumeTrue(ExternalCommand.available("openssl"), "openssl is not installed (bin/test installs it)");
+        Path dataDir = temp.resolve("data");
+        Path idSession = temp.resolve("id.pem");
+        Path ticketSession = temp.resolve("ticket.pem");
+        try (DemoServer server = start(dataDir)) {
+            String connect = "127.0.0.1:" + server.port();
+            sClient(connect, "-no_ticket", "-sess_out", idSession.toString());
+            sClient(connect, "-sess_out", ticketSession.toString());
+        }
+        try (DemoServer server = start(dataDir)) {
+            String connect = "127.0.0.1:" + server.port();
+            String byId = sClient(connect, "-no_ticket", "-sess_in", idSession.toString());
+            assertTrue(byId.contains("Reused, TLSv1.2"), "by session ID, from H2: " + byId);
+            String byTicket = sClient(connect, "-sess_in", ticketSession.toString());
+            assertTrue(byTicket.contains("Reused, TLSv1.2"), "by ticket, with keys from H2: " + byTicket);
+            assertTrue(Files.exists(dataDir.resolve("sessions.mv.db")), "the H2 database is in the data directory");
+        }
+    }
+
+    @Test
     void restartKeepsTheCertificate() throws Exception {
         Path dataDir = temp.resolve("data");
         String first;

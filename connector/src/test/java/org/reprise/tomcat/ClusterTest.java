@@ -1,0 +1,289 @@
+package org.reprise.tomcat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.tomcat.util.net.SSLHostConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.reprise.core.metrics.Mechanism;
+import org.reprise.core.metrics.MissReason;
+import org.reprise.core.session.SessionId;
+import org.reprise.core.ticket.TicketKey;
+import org.reprise.store.jdbc.TcpProxy;
+
+/**
+ * Several nodes sharing one PostgreSQL database through {@code store="jdbc"}, configured with the same
+ * connector attributes an administrator writes in server.xml, and one node on embedded H2.
+ */
+class ClusterTest {
+
+    private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test";
+
+    @TempDir
+    Path dir;
+
+    private final TestPki pki = new TestPki();
+    private final String prefix = "it" + Long.toHexString(new SecureRandom().nextLong() & 0xffffffffL) + "_";
+    private Path dataKey;
+
+    ClusterTest() throws Exception {
+    }
+
+    @AfterEach
+    void dropTables() throws SQLException {
+        try (Connection c = DriverManager.getConnection(POSTGRES, "postgres", "");
+                Statement s = c.createStatement()) {
+            for (String table : List.of("sessions", "ticket_keys", "purges", "schema_version")) {
+                s.execute("DROP TABLE IF EXISTS " + prefix + table);
+            }
+        }
+    }
+
+    private Path dataKey() throws Exception {
+        if (dataKey == null) {
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            dataKey = dir.resolve("data.key");
+            Files.writeString(dataKey, Base64.getEncoder().encodeToString(key) + "\n");
+        }
+        return dataKey;
+    }
+
+    private TestServer node(String name, String jdbcUrl, java.util.function.Consumer<SSLHostConfig> host)
+            throws Exception {
+        Path nodeDir = Files.createDirectories(dir.resolve(name));
+        return TestServer.start(nodeDir, new TestServer.ConnectorSpec()
+                .property("store", "jdbc")
+                .property("jdbcUrl", jdbcUrl)
+                .property("jdbcUser", jdbcUrl.startsWith("jdbc:h2:") ? "sa" : "postgres")
+                .property("jdbcTablePrefix", prefix)
+                .property("dataKeyFile", dataKey().toString())
+                .property("node", name)
+                .property("sweepInterval", "1s")
+                .host(pki, nodeDir, "localhost", false, false, host));
+    }
+
+    private TestServer node(String name) throws Exception {
+        return node(name, POSTGRES, h -> { });
+    }
+
+    private OpenSslClient.Result connect(TestServer server, Path session, boolean save, String... options)
+            throws Exception {
+        OpenSslClient.Result r = OpenSslClient.connect(server.port(), "localhost", session, save, options);
+        assertTrue(r.handshakeCompleted(), r.output());
+        return r;
+    }
+
+    private static String field(OpenSslClient.Result r, String name) {
+        return r.output().lines().map(String::strip).filter(l -> l.startsWith(name + ":"))
+                .map(l -> l.substring(name.length() + 1).strip()).findFirst().orElseThrow();
+    }
+
+    private long rows(String where) throws SQLException {
+        try (Connection c = DriverManager.getConnection(POSTGRES, "postgres", "");
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT COUNT(*) FROM " + prefix + "sessions " + where)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    private static void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + " did not happen within " + limit);
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+    }
+
+    private void awaitRow(String sessionId) throws InterruptedException {
+        await("the session row", Duration.ofSeconds(5), () -> {
+            try {
+                return rows("WHERE id = '" + sessionId.toLowerCase(Locale.ROOT) + "'") == 1;
+            } catch (SQLException e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
+    void aSessionMadeOnOneNodeResumesOnTheOtherByIdAndByTicket() throws Exception {
+        try (TestServer a = node("a"); TestServer b = node("b")) {
+            Path byId = dir.resolve("by-id.pem");
+            OpenSslClient.Result first = connect(a, byId, true, "-tls1_2", "-no_ticket");
+            awaitRow(field(first, "Session-ID"));
+
+            assertTrue(connect(b, byId, false, "-tls1_2", "-no_ticket").reused(), "by session ID on node b");
+
+            Path byTicket = dir.resolve("by-ticket.pem");
+            connect(a, byTicket, true, "-tls1_2");
+            assertTrue(connect(b, byTicket, false, "-tls1_2").reused(), "by ticket on node b");
+            assertEquals(1, b.metrics().hits(Mechanism.SESSION_ID));
+            assertEquals(1, b.metrics().hits(Mechanism.TICKET));
+
+            byte[] masterSecret = HexFormat.of().parseHex(field(first, "Master-Key"));
+            try (Connection c = DriverManager.getConnection(POSTGRES, "postgres", "");
+                    PreparedStatement s = c.prepareStatement("SELECT node, secret FROM " + prefix
+                            + "sessions WHERE id = ?")) {
+                s.setString(1, field(first, "Session-ID").toLowerCase(Locale.ROOT));
+                try (ResultSet r = s.executeQuery()) {
+                    assertTrue(r.next());
+                    assertEquals("a", r.getString("node"));
+                    assertFalse(contains(r.getBytes("secret"), masterSecret), "the master secret is stored encrypted");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aPurgeOnOneNodeStopsResumptionOnTheOtherWithinASecond() throws Exception {
+        try (TestServer a = node("a"); TestServer b = node("b")) {
+            Path session = dir.resolve("s.pem");
+            OpenSslClient.Result first = connect(a, session, true, "-tls1_2", "-no_ticket");
+            String id = field(first, "Session-ID");
+            awaitRow(id);
+            assertTrue(connect(b, session, false, "-tls1_2", "-no_ticket").reused(), "b has it cached now");
+
+            a.resumption(0).resumptionContext().store().remove(SessionId.fromHex(id));
+            TimeUnit.MILLISECONDS.sleep(1000);
+
+            assertFalse(connect(b, session, false, "-tls1_2", "-no_ticket").reused());
+            assertEquals(1, b.metrics().misses(MissReason.UNKNOWN));
+        }
+    }
+
+    @Test
+    void aKeyRotatedOnOneNodeIsUsedByTheOtherAndOldTicketsStillResume() throws Exception {
+        try (TestServer a = node("a"); TestServer b = node("b")) {
+            Path oldTicket = dir.resolve("old.pem");
+            connect(a, oldTicket, true, "-tls1_2");
+
+            TicketKey rotated = a.resumption(0).resumptionContext().keyRing().rotate();
+            await("node b adopting the new key", Duration.ofSeconds(5),
+                    () -> b.resumption(0).resumptionContext().keyRing().encryptionKey().generation()
+                            == rotated.generation());
+
+            assertEquals(rotated.nameHex(), b.resumption(0).resumptionContext().keyRing().encryptionKey().nameHex());
+            assertTrue(connect(b, oldTicket, false, "-tls1_2").reused(), "a ticket under the old key");
+        }
+    }
+
+    @Test
+    void expiredRowsAreNotResumedAndTheSweeperDeletesThem() throws Exception {
+        try (TestServer a = node("a", POSTGRES, h -> h.setSessionTimeout(1))) {
+            Path session = dir.resolve("s.pem");
+            OpenSslClient.Result first = connect(a, session, true, "-tls1_2", "-no_ticket");
+            awaitRow(field(first, "Session-ID"));
+            TimeUnit.MILLISECONDS.sleep(1100);
+
+            assertFalse(connect(a, session, false, "-tls1_2", "-no_ticket").reused());
+            await("the sweeper", Duration.ofSeconds(5), () -> {
+                try {
+                    return rows("WHERE expires <= " + Instant.now().toEpochMilli()) == 0;
+                } catch (SQLException e) {
+                    return false;
+                }
+            });
+            assertTrue(a.metrics().sessionsSwept() >= 1);
+        }
+    }
+
+    @Test
+    void aRowThatDoesNotDecryptIsAMissAndIsRemoved() throws Exception {
+        try (TestServer a = node("a"); TestServer b = node("b")) {
+            Path session = dir.resolve("s.pem");
+            String id = field(connect(a, session, true, "-tls1_2", "-no_ticket"), "Session-ID").toLowerCase(Locale.ROOT);
+            awaitRow(id);
+            try (Connection c = DriverManager.getConnection(POSTGRES, "postgres", "");
+                    PreparedStatement s = c.prepareStatement("UPDATE " + prefix + "sessions SET secret = ? WHERE id = ?")) {
+                s.setBytes(1, "not a sealed secret at all, just junk".getBytes(StandardCharsets.US_ASCII));
+                s.setString(2, id);
+                assertEquals(1, s.executeUpdate());
+            }
+
+            assertFalse(connect(b, session, false, "-tls1_2", "-no_ticket").reused());
+            assertEquals(0, rows("WHERE id = '" + id + "'"));
+            assertTrue(b.metrics().storeErrors() >= 1);
+        }
+    }
+
+    @Test
+    void handshakesSurviveADatabaseOutageAndResumptionComesBack() throws Exception {
+        try (TcpProxy proxy = new TcpProxy("127.0.0.1", 5432)) {
+            String viaProxy = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/test";
+            try (TestServer a = node("a", viaProxy, h -> { }); TestServer b = node("b", viaProxy, h -> { })) {
+                Path before = dir.resolve("before.pem");
+                OpenSslClient.Result made = connect(a, before, true, "-tls1_2", "-no_ticket");
+                awaitRow(field(made, "Session-ID"));
+
+                proxy.cut();
+                for (int i = 0; i < 5; i++) {
+                    OpenSslClient.Result during = connect(b, dir.resolve("during" + i + ".pem"), true, "-tls1_2");
+                    assertTrue(during.handshakeCompleted());
+                }
+                assertFalse(connect(b, before, false, "-tls1_2", "-no_ticket").reused(), "the database is away");
+                assertTrue(b.metrics().storeErrors() >= 1);
+
+                proxy.restore();
+                await("resumption from the database", Duration.ofSeconds(10), () -> {
+                    try {
+                        return connect(b, before, false, "-tls1_2", "-no_ticket").reused();
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+            }
+        }
+    }
+
+    @Test
+    void anH2NodeResumesSessionsFromBeforeARestart() throws Exception {
+        String h2 = "jdbc:h2:file:" + dir.resolve("h2").resolve("sessions");
+        Path byId = dir.resolve("by-id.pem");
+        Path byTicket = dir.resolve("by-ticket.pem");
+        try (TestServer first = node("solo", h2, h -> { })) {
+            connect(first, byId, true, "-tls1_2", "-no_ticket");
+            connect(first, byTicket, true, "-tls1_2");
+        }
+        try (TestServer again = node("solo", h2, h -> { })) {
+            assertTrue(connect(again, byId, false, "-tls1_2", "-no_ticket").reused(), "by session ID after restart");
+            assertTrue(connect(again, byTicket, false, "-tls1_2").reused(), "by ticket after restart");
+        }
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,238 @@
+package org.reprise.store.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
+import org.reprise.core.metrics.ResumptionMetrics;
+import org.reprise.core.session.SessionId;
+import org.reprise.core.session.SessionPage;
+import org.reprise.core.session.SessionQuery;
+import org.reprise.core.session.SessionRecord;
+import org.reprise.core.session.SessionStore;
+
+/**
+ * Sessions in the database, with this node's cache in front.
+ *
+ * <ul>
+ *   <li>{@link #retrieve}: the cache, else one indexed lookup within the retrieve budget; a row whose
+ *       secret does not open (another data key, damage) is deleted, counted, and reported as a miss.</li>
+ *   <li>{@link #store}: the cache at once, the database later, through {@link WriteBehind}.</li>
+ *   <li>{@link #remove}, {@link #removeAll}: delete and record a purge in one transaction; every node's
+ *       {@link PurgePoller} then drops the sessions from its cache.</li>
+ *   <li>{@link #sweepExpired}: batches of 1,000 rows, safe on every node at once.</li>
+ * </ul>
+ *
+ * <p>Listed records carry an empty secret state: a listing is for people, and never decrypts.
+ *
+ * <p>Errors the caller sees (a thrown {@link SessionStoreUnavailableException}) are counted by the caller,
+ * as the {@link SessionStore} contract says; errors the caller cannot see (a lost write, a bad row) are
+ * counted here. Thread-safe.
+ */
+final class JdbcSessionStore implements SessionStore {
+
+    private static final Logger LOG = Logger.getLogger(JdbcSessionStore.class.getPackageName());
+    private static final int SWEEP_BATCH = 1000;
+    private static final int MAX_REPORTED_KEY_IDS = 100;
+
+    private final Database db;
+    private final String table;
+    private final SessionRows rows;
+    private final SessionCache cache;
+    private final BudgetedExecutor lookups;
+    private final PurgeLog purges;
+    private final ResumptionMetrics metrics;
+    private final WriteBehind writes;
+    private final String selectOne;
+    private final int queryTimeoutSeconds;
+    private final Set<String> reportedKeyIds = ConcurrentHashMap.newKeySet();
+
+    JdbcSessionStore(Database db, SessionRows rows, SessionCache cache, BudgetedExecutor lookups, PurgeLog purges,
+            ResumptionMetrics metrics, int writeQueueCapacity, String writerThreadName) {
+        this.db = db;
+        this.table = db.tables().sessions();
+        this.rows = rows;
+        this.cache = cache;
+        this.lookups = lookups;
+        this.purges = purges;
+        this.metrics = metrics;
+        this.selectOne = "SELECT " + String.join(", ", SessionRows.ALL_COLUMNS) + " FROM " + table
+                + " WHERE id = ? AND expires > ?";
+        // JDBC counts whole seconds; the budget itself is enforced by the executor
+        this.queryTimeoutSeconds = (int) Math.max(1, (lookups.budget().toMillis() + 999) / 1000);
+        this.writes = new WriteBehind(writeQueueCapacity, this::write, metrics, writerThreadName);
+    }
+
+    @Override
+    public void store(SessionRecord record) {
+        cache.put(record);
+        writes.offer(record);
+    }
+
+    @Override
+    public @Nullable SessionRecord retrieve(SessionId id, Instant now) {
+        SessionRecord cached = cache.get(id, now);
+        if (cached != null) {
+            return cached;
+        }
+        long mark = cache.mark();
+        SessionRecord found = lookups.call("retrieve", () -> db.call("retrieve", (c, d) -> select(c, id, now)));
+        if (found != null) {
+            cache.putUnlessInvalidatedSince(found, mark);
+        }
+        return found;
+    }
+
+    @Override
+    public boolean remove(SessionId id) {
+        boolean cached = cache.invalidate(id);
+        writes.discard(id);
+        int deleted = db.callInTransaction("remove", (c, d) -> {
+            purges.append(c, id, System.currentTimeMillis());
+            return deleteRow(c, id);
+        });
+        return deleted > 0 || cached;
+    }
+
+    @Override
+    public long removeAll() {
+        cache.invalidateAll();
+        writes.discardAll();
+        return db.callInTransaction("remove all", (c, d) -> {
+            purges.append(c, null, System.currentTimeMillis());
+            try (Statement st = c.createStatement()) {
+                return (long) st.executeUpdate("DELETE FROM " + table);
+            }
+        });
+    }
+
+    @Override
+    public SessionPage list(SessionQuery query, Instant now) {
+        SessionListing listing = new SessionListing(query, now);
+        return db.call("list", (c, d) -> {
+            long total;
+            try (PreparedStatement count = c.prepareStatement(listing.countSql(table))) {
+                listing.bindFilter(count);
+                try (ResultSet rs = count.executeQuery()) {
+                    total = rs.next() ? rs.getLong(1) : 0;
+                }
+            }
+            List<SessionRecord> page = new ArrayList<>(query.limit());
+            try (PreparedStatement select = c.prepareStatement(listing.pageSql(table, SessionRows.PUBLIC_COLUMNS))) {
+                listing.bindPage(select);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        SessionRecord r = rows.readListed(rs);
+                        if (r != null) {
+                            page.add(r);
+                        }
+                    }
+                }
+            }
+            return new SessionPage(page, total, query.offset(), query.limit());
+        });
+    }
+
+    @Override
+    public long sweepExpired(Instant now) {
+        return db.call("sweep", (c, d) -> {
+            long total = 0;
+            try (PreparedStatement delete = c.prepareStatement(d.deleteExpiredBatch(table))) {
+                int deleted;
+                do {
+                    delete.setLong(1, now.toEpochMilli());
+                    delete.setInt(2, SWEEP_BATCH);
+                    deleted = delete.executeUpdate();
+                    total += deleted;
+                } while (deleted > 0);
+            }
+            return total;
+        });
+    }
+
+    /**
+     * Waits until every session stored before the call is in the database (or its write failed).
+     *
+     * @return false if that took longer than {@code timeout}
+     */
+    boolean flush(Duration timeout) {
+        return writes.flush(timeout);
+    }
+
+    /** Writes what is queued, then stops the writer. The connections belong to {@link JdbcStores}. */
+    @Override
+    public void close() {
+        writes.close();
+    }
+
+    private @Nullable SessionRecord select(Connection c, SessionId id, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(selectOne)) {
+            ps.setQueryTimeout(queryTimeoutSeconds);
+            ps.setString(1, id.hex());
+            ps.setLong(2, now.toEpochMilli());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                SessionRecord record = rows.readWithSecret(rs);
+                if (record == null || !record.id().equals(id)) {
+                    dropBadRow(c, id, rs.getString("key_id"));
+                    return null;
+                }
+                return record.isExpiredAt(now) ? null : record;
+            }
+        }
+    }
+
+    /** A row that cannot be resumed from would fail the same way on every lookup: delete it once. */
+    private void dropBadRow(Connection c, SessionId id, @Nullable String keyId) throws SQLException {
+        deleteRow(c, id);
+        metrics.storeError();
+        String reported = String.valueOf(keyId);
+        if (reportedKeyIds.size() < MAX_REPORTED_KEY_IDS && reportedKeyIds.add(reported)) {
+            LOG.warning("Reprise JDBC store: deleted a session row that does not decrypt with this node's data keys"
+                    + " (row key ID " + reported + "); every node must have every data key in use. Further rows"
+                    + " with this key ID are deleted and counted as store errors without a log line.");
+        }
+    }
+
+    private int deleteRow(Connection c, SessionId id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE id = ?")) {
+            ps.setString(1, id.hex());
+            return ps.executeUpdate();
+        }
+    }
+
+    private void write(List<SessionRecord> batch) {
+        // The last write of a session wins; a fixed order keeps two nodes writing the same sessions from
+        // deadlocking on PostgreSQL's row locks
+        Map<SessionId, SessionRecord> latest = new LinkedHashMap<>();
+        for (SessionRecord r : batch) {
+            latest.put(r.id(), r);
+        }
+        List<SessionRecord> ordered = new ArrayList<>(latest.values());
+        ordered.sort(Comparator.comparing(r -> r.id().hex()));
+        db.callInTransaction("write sessions", (c, d) -> {
+            try (PreparedStatement ps = c.prepareStatement(d.upsert(table, SessionRows.ALL_COLUMNS, "id"))) {
+                for (SessionRecord r : ordered) {
+                    rows.bind(ps, r);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+}

@@ -1,0 +1,59 @@
+package org.reprise.store.jdbc;
+
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.reprise.core.session.MemorySessionStore;
+import org.reprise.core.session.SessionId;
+import org.reprise.core.session.SessionRecord;
+
+/**
+ * This node's sessions in memory, in front of the database: core's bounded, expiring memory store, plus
+ * an invalidation counter so that a lookup racing with a purge cannot put the purged session back.
+ * Thread-safe.
+ */
+final class SessionCache {
+
+    private final MemorySessionStore sessions;
+    private final AtomicLong invalidations = new AtomicLong();
+
+    SessionCache(int size) {
+        this.sessions = new MemorySessionStore(size);
+    }
+
+    /** @return the cached session, or null if there is none or it has expired at {@code now} */
+    @Nullable SessionRecord get(SessionId id, Instant now) {
+        return sessions.retrieve(id, now);
+    }
+
+    void put(SessionRecord record) {
+        sessions.store(record);
+    }
+
+    /** @return a mark to pass to {@link #putUnlessInvalidatedSince}, taken before reading the database */
+    long mark() {
+        return invalidations.get();
+    }
+
+    /**
+     * Caches a session read from the database, unless something was invalidated since {@code mark}: that
+     * may have been this very session, purged after the read.
+     */
+    void putUnlessInvalidatedSince(SessionRecord record, long mark) {
+        sessions.store(record);
+        if (invalidations.get() != mark) {
+            sessions.remove(record.id());
+        }
+    }
+
+    /** @return whether the session was cached */
+    boolean invalidate(SessionId id) {
+        invalidations.incrementAndGet();
+        return sessions.remove(id);
+    }
+
+    void invalidateAll() {
+        invalidations.incrementAndGet();
+        sessions.removeAll();
+    }
+}

@@ -1,0 +1,70 @@
+package org.reprise.store.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+import org.reprise.core.metrics.ResumptionMetrics;
+
+/**
+ * One test's tables, under a random prefix so tests never see each other's rows, and the nodes opened
+ * on them. Closing closes every node and drops the tables.
+ */
+final class Fixture implements AutoCloseable {
+
+    private static final Random RANDOM = new Random();
+
+    final TestDatabase database;
+    final String prefix;
+    final DataKeys keys;
+    private final List<JdbcStores> opened = new ArrayList<>();
+
+    private Fixture(TestDatabase database) {
+        this.database = database;
+        this.prefix = "t" + Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36) + "_";
+        this.keys = TestKeys.fresh();
+    }
+
+    static Fixture on(TestDatabase database) {
+        return new Fixture(database);
+    }
+
+    /** @return a configuration for this fixture's tables and keys, to adjust before building */
+    JdbcStoreConfig.Builder config() {
+        return JdbcStoreConfig.builder().jdbcUrl(database.url()).user(database.user()).tablePrefix(prefix)
+                .dataKeys(keys);
+    }
+
+    /** @return a node with the defaults and its own counters */
+    JdbcStores node(String name) {
+        return node(name, new ResumptionMetrics(), b -> b);
+    }
+
+    /** @return a node whose configuration {@code adjust} changed */
+    JdbcStores node(String name, ResumptionMetrics metrics, UnaryOperator<JdbcStoreConfig.Builder> adjust) {
+        JdbcStores stores = JdbcStores.open(adjust.apply(config()).build(), name, metrics);
+        opened.add(stores);
+        return stores;
+    }
+
+    Connection connect() throws SQLException {
+        return database.connect();
+    }
+
+    String table(String name) {
+        return prefix + name;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        opened.forEach(JdbcStores::close);
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            for (String table : List.of("sessions", "ticket_keys", "purges", "purge_counter", "schema_version")) {
+                st.execute("DROP TABLE IF EXISTS " + table(table));
+            }
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package org.reprise.store.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.reprise.core.metrics.ResumptionMetrics;
+import org.reprise.core.ticket.TicketKey;
+import org.reprise.core.ticket.TicketKeyRing;
+import org.reprise.core.ticket.TicketKeyStore;
+
+class JdbcTicketKeyStoreTest {
+
+    private static final Duration ROTATION = Duration.ofHours(12);
+    private static final Duration TICKET_LIFETIME = Duration.ofHours(1);
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void ringsOnTwoNodesRotateWithoutALeader(TestDatabase database) throws Exception {
+        try (Fixture f = Fixture.on(database)) {
+            TicketKeyRing a = ring(f.node("a").ticketKeyStore());
+            TicketKeyRing b = ring(f.node("b").ticketKeyStore());
+
+            TicketKey first = a.encryptionKey();
+            b.refresh();
+            assertSameKey(first, b.encryptionKey());
+
+            TicketKey second = a.rotate();
+            assertEquals(first.generation() + 1, second.generation());
+            b.refresh();
+            assertSameKey(second, b.encryptionKey());
+            assertEquals(2, b.keys().size(), "the older key still opens tickets");
+            assertArrayEquals(first.name(), b.keys().get(1).name());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void nodesStartingTogetherShareOneFirstKey(TestDatabase database) throws Exception {
+        try (Fixture f = Fixture.on(database)) {
+            List<TicketKeyStore> stores = List.of(f.node("a").ticketKeyStore(), f.node("b").ticketKeyStore());
+            stores.get(0).load(); // creates the schema, so the race below is over the key alone
+            int rings = 8;
+            CyclicBarrier start = new CyclicBarrier(rings);
+            ExecutorService pool = Executors.newFixedThreadPool(rings);
+            try {
+                List<Future<TicketKey>> keys = new ArrayList<>();
+                for (int i = 0; i < rings; i++) {
+                    TicketKeyRing ring = ring(stores.get(i % stores.size()));
+                    keys.add(pool.submit(() -> {
+                        start.await();
+                        return ring.encryptionKey();
+                    }));
+                }
+                Set<String> names = new HashSet<>();
+                for (Future<TicketKey> key : keys) {
+                    assertEquals(1, key.get().generation());
+                    names.add(key.get().nameHex());
+                }
+                assertEquals(1, names.size(), "every ring adopted the winner's key");
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(1, stores.get(1).load().size());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void addRefusesATakenGeneration(TestDatabase database) throws Exception {
+        try (Fixture f = Fixture.on(database)) {
+            TicketKeyStore store = f.node("a").ticketKeyStore();
+            assertTrue(store.add(key(7)));
+            assertFalse(store.add(key(7)));
+            assertTrue(store.add(key(8)));
+            store.removeBelow(8);
+            assertEquals(List.of(8L), store.load().stream().map(TicketKey::generation).toList());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void keyBytesAreEncryptedAtRestAndDoNotLoadWithAnotherDataKey(TestDatabase database) throws Exception {
+        try (Fixture f = Fixture.on(database)) {
+            TicketKey key = key(1);
+            f.node("a").ticketKeyStore().add(key);
+            try (Connection c = f.connect(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT key_id, secret FROM " + f.table("ticket_keys") + " WHERE generation = 1");
+                    ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next());
+                assertEquals(f.keys.currentKeyId(), rs.getString(1));
+                assertEquals(-1, SecretsAtRestTest.indexOf(rs.getBytes(2), key.keyBytes()));
+                assertEquals(-1, SecretsAtRestTest.indexOf(rs.getBytes(2), Arrays.copyOf(key.keyBytes(), 8)));
+            }
+            TicketKey loaded = f.node("b").ticketKeyStore().load().get(0);
+            assertArrayEquals(key.keyBytes(), loaded.keyBytes());
+            assertEquals(key.toString(), loaded.toString());
+
+            ResumptionMetrics metrics = new ResumptionMetrics();
+            TicketKeyStore stranger = f.node("stranger", metrics, b -> b.dataKeys(TestKeys.fresh())).ticketKeyStore();
+            assertEquals(List.of(), stranger.load());
+            assertEquals(1, metrics.snapshot().storeErrors());
+            assertEquals(1, f.node("c").ticketKeyStore().load().size(), "a key another node cannot open is kept");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void retiringAllKeysOnOneNodeRetiresThemOnTheOthers(TestDatabase database) throws Exception {
+        try (Fixture f = Fixture.on(database)) {
+            TicketKeyRing a = ring(f.node("a").ticketKeyStore());
+            TicketKeyRing b = ring(f.node("b").ticketKeyStore());
+            a.encryptionKey();
+            a.rotate();
+            b.refresh();
+            assertEquals(2, b.keys().size());
+
+            TicketKey fresh = a.retireAll();
+            b.refresh();
+
+            assertEquals(1, b.keys().size());
+            assertSameKey(fresh, b.keys().get(0));
+        }
+    }
+
+    private static TicketKeyRing ring(TicketKeyStore store) {
+        return new TicketKeyRing(ROTATION, TICKET_LIFETIME, Clock.systemUTC(), new SecureRandom(), k -> {
+        }, store);
+    }
+
+    private static TicketKey key(long generation) {
+        SecureRandom random = new SecureRandom();
+        byte[] name = new byte[TicketKey.NAME_LENGTH];
+        byte[] bytes = new byte[TicketKey.KEY_LENGTH];
+        random.nextBytes(name);
+        random.nextBytes(bytes);
+        Instant created = Sessions.now();
+        return new TicketKey(generation, name, bytes, created, created.plus(ROTATION),
+                created.plus(ROTATION).plus(TICKET_LIFETIME));
+    }
+
+    private static void assertSameKey(TicketKey expected, TicketKey actual) {
+        assertEquals(expected.generation(), actual.generation());
+        assertEquals(expected.nameHex(), actual.nameHex());
+        assertArrayEquals(expected.keyBytes(), actual.keyBytes());
+    }
+}

@@ -59,14 +59,15 @@ final class Maintenance implements AutoCloseable {
         try {
             long started = System.nanoTime();
             long removed = context.store().sweepExpired(context.clock().instant());
-            context.metrics().swept(removed);
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            context.metrics().swept(removed, took);
             if (sweepFailing) {
                 sweepFailing = false;
                 log.info("Reprise connector " + connector + ": the session store can be swept again");
             }
             if (log.isDebugEnabled()) {
                 log.debug("Reprise connector " + connector + ": swept " + removed + " expired sessions in "
-                        + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
+                        + took.toMillis() + " ms");
             }
         } catch (RuntimeException e) {
             context.metrics().storeError();

@@ -94,6 +94,10 @@ final class StatusServlet extends HttpServlet {
         counters.put("keyRotations", metrics.keyRotations());
         counters.put("ticketsIssued", metrics.ticketsIssued());
         counters.put("sessionsStored", metrics.sessionsStored());
+        counters.put("storeWritesDropped", metrics.storeWritesDropped());
+        counters.put("sweeps", metrics.sweeps());
+        counters.put("sessionsSwept", metrics.sessionsSwept());
+        counters.put("sweepMillis", metrics.sweepMillis());
         Map<String, @Nullable Object> body = new LinkedHashMap<>();
         body.put("protocol", connection.protocol());
         body.put("cipherSuite", connection.cipherSuite());
@@ -171,6 +175,10 @@ final class StatusServlet extends HttpServlet {
         out.println("<tr><td>key_rotations</td>" + num(m.keyRotations()) + "</tr>");
         out.println("<tr><td>tickets_issued</td>" + num(m.ticketsIssued()) + "</tr>");
         out.println("<tr><td>sessions_stored</td>" + num(m.sessionsStored()) + "</tr>");
+        out.println("<tr><td>store_writes_dropped</td>" + num(m.storeWritesDropped()) + "</tr>");
+        out.println("<tr><td>sweeps</td>" + num(m.sweeps()) + "</tr>");
+        out.println("<tr><td>sessions_swept</td>" + num(m.sessionsSwept()) + "</tr>");
+        out.println("<tr><td>sweep_millis</td>" + num(m.sweepMillis()) + "</tr>");
         out.println("</table>");
 
         String hostPort = request.getServerName() + ":" + request.getServerPort();

@@ -20,6 +20,7 @@ import java.util.Map;
  * @param storeWritesDropped          session writes dropped because the store's queue was full
  * @param sweeps                      sweeps of expired sessions
  * @param sessionsSwept               expired sessions deleted by sweeps
+ * @param sweepMillis                 the time all sweeps took, in milliseconds
  */
 public record MetricsSnapshot(
         Map<String, Long> handshakesFullByProtocol,
@@ -33,7 +34,8 @@ public record MetricsSnapshot(
         long sessionsStored,
         long storeWritesDropped,
         long sweeps,
-        long sessionsSwept) {
+        long sessionsSwept,
+        long sweepMillis) {
 
     /** Freezes the maps. */
     public MetricsSnapshot {

@@ -29,6 +29,7 @@ public final class ResumptionMetrics implements ResumptionMetricsMXBean {
     private final LongAdder storeWritesDropped = new LongAdder();
     private final LongAdder sweeps = new LongAdder();
     private final LongAdder sessionsSwept = new LongAdder();
+    private final LongAdder sweepMillis = new LongAdder();
 
     /** Makes counters that all start at zero. */
     public ResumptionMetrics() {
@@ -97,10 +98,12 @@ public final class ResumptionMetrics implements ResumptionMetricsMXBean {
      * Counts one sweep of expired sessions.
      *
      * @param removed how many sessions it deleted
+     * @param took    how long it took
      */
-    public void swept(long removed) {
+    public void swept(long removed, java.time.Duration took) {
         sweeps.increment();
         sessionsSwept.add(removed);
+        sweepMillis.add(took.toMillis());
     }
 
     /** @return every counter's current value */
@@ -112,7 +115,7 @@ public final class ResumptionMetrics implements ResumptionMetricsMXBean {
                 byLabel(Mechanism.values(), hitsByMechanism),
                 byLabel(MissReason.values(), missesByReason),
                 storeErrors.sum(), keyRotations.sum(), ticketsIssued.sum(), sessionsStored.sum(),
-                storeWritesDropped.sum(), sweeps.sum(), sessionsSwept.sum());
+                storeWritesDropped.sum(), sweeps.sum(), sessionsSwept.sum(), sweepMillis.sum());
     }
 
     private static Map<String, Long> byLabel(Enum<?>[] keys, LongAdder[] adders) {
@@ -199,6 +202,11 @@ public final class ResumptionMetrics implements ResumptionMetricsMXBean {
     @Override
     public long getSessionsSwept() {
         return sessionsSwept.sum();
+    }
+
+    @Override
+    public long getSweepMillis() {
+        return sweepMillis.sum();
     }
 
     @Override

@@ -45,6 +45,9 @@ public interface ResumptionMetricsMXBean {
     /** @return expired sessions deleted by sweeps */
     long getSessionsSwept();
 
+    /** @return the time all sweeps took, in milliseconds */
+    long getSweepMillis();
+
     /** @return full handshakes by protocol */
     Map<String, Long> getHandshakesFullByProtocol();
 

@@ -25,9 +25,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>Rotation needs no leader: keys are numbered by generation, the store admits one key per
  *       generation, and every node encrypts with the newest generation it knows. {@link #refresh()}
  *       (called every few seconds by whoever owns the ring) picks up keys other nodes added.</li>
- *   <li>A store that fails never leaves the ring without a key: it keeps sealing with the newest key
- *       while tickets sealed now can still be opened for their whole lifetime, and otherwise makes a key
- *       of its own until the store answers again.</li>
+ *   <li>A store that fails never leaves the ring without a key: past the newest key's encrypting period it
+ *       keeps sealing with that key, which every node sharing the store can open (tickets sealed then stop
+ *       opening when the key expires, a little before their own lifetime ends), and once the key can no
+ *       longer open tickets it makes a key of its own until the store answers again.</li>
  *   <li>Thread-safe. Reading keys takes no lock and allocates nothing; rotation and refresh lock.</li>
  * </ul>
  */
@@ -195,7 +196,7 @@ public final class TicketKeyRing {
             }
             return addNextLocked(now, newest != null);
         } catch (RuntimeException storeUnavailable) {
-            if (newest != null && newest.canDecryptAt(now.plus(ticketLifetime))) {
+            if (newest != null && newest.canDecryptAt(now)) {
                 return newest;
             }
             TicketKey local = newKey(now, newest == null ? 1 : newest.generation() + 1);

@@ -16,12 +16,23 @@ import org.jspecify.annotations.Nullable;
 final class OutageLog {
 
     private static final Logger LOG = Logger.getLogger(OutageLog.class.getPackageName());
+    /** How long a newly opened store may fail before that counts as an outage. */
+    static final Duration STARTUP_GRACE = Duration.ofSeconds(10);
+    /** How long after an outage ends a failure still belongs to it. */
+    static final Duration SETTLE = Duration.ofSeconds(2);
+
     private static final Pattern PASSWORD = Pattern.compile("(?i)(password|pwd)=[^&;\\s]*");
 
     private final String store;
     /** When the current outage began, in nanoTime; null while the database answers. */
     private final AtomicReference<@Nullable Long> downSince = new AtomicReference<>();
     private final AtomicLong failuresInOutage = new AtomicLong();
+    private final long openedNanos = System.nanoTime();
+    private volatile boolean everAnswered;
+    /** When the last outage ended, in nanoTime; 0 before any. Guarded by this. */
+    private long recoveredNanos;
+    /** Whether the current outage is the tail of the previous one, and so goes unlogged. Guarded by this. */
+    private boolean quiet;
     private volatile boolean stopped;
 
     /** @param store names the store in log lines, e.g. {@code reprise_* on node a} */
@@ -34,22 +45,48 @@ final class OutageLog {
         if (stopped) {
             return;
         }
+        long now = System.nanoTime();
+        if (!everAnswered && now - openedNanos < STARTUP_GRACE.toNanos()) {
+            // The pool is still making its first connections; a node that starts is not an outage.
+            return;
+        }
         failuresInOutage.incrementAndGet();
-        if (downSince.compareAndSet(null, System.nanoTime())) {
-            LOG.warning("Reprise JDBC store " + store + ": database calls fail (" + operation + ": "
-                    + describe(cause) + "); sessions fall back to full handshakes and this node's cache until "
-                    + "the database answers again. Further failures are counted, not logged.");
+        synchronized (this) {
+            if (downSince.get() != null) {
+                return;
+            }
+            downSince.set(now);
+            // Connections broken by the outage can still fail a call or two after it ended: that is the
+            // same outage coming to an end, not a new one.
+            quiet = recoveredNanos != 0 && now - recoveredNanos < SETTLE.toNanos();
+            if (!quiet) {
+                LOG.warning("Reprise JDBC store " + store + ": database calls fail (" + operation + ": "
+                        + describe(cause) + "); sessions fall back to full handshakes and this node's cache until "
+                        + "the database answers again. Further failures are counted, not logged.");
+            }
         }
     }
 
-    /** A call succeeded: ends the outage, if there was one. */
+    /** A call succeeded: ends the outage, if there was one. Lock-free while the database answers. */
     void succeeded() {
-        Long since = downSince.get();
-        if (since != null && downSince.compareAndSet(since, null)) {
+        if (!everAnswered) {
+            everAnswered = true;
+        }
+        if (downSince.get() == null) {
+            return;
+        }
+        synchronized (this) {
+            Long since = downSince.getAndSet(null);
+            if (since == null) {
+                return;
+            }
+            recoveredNanos = System.nanoTime();
             long failures = failuresInOutage.getAndSet(0);
-            LOG.info("Reprise JDBC store " + store + ": the database answers again after "
-                    + Duration.ofNanos(System.nanoTime() - since).toMillis() + " ms and " + failures
-                    + " failed calls");
+            if (!quiet) {
+                LOG.info("Reprise JDBC store " + store + ": the database answers again after "
+                        + Duration.ofNanos(recoveredNanos - since).toMillis() + " ms and " + failures
+                        + " failed calls");
+            }
         }
     }
 

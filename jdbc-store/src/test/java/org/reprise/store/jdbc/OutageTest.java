@@ -38,6 +38,7 @@ class OutageTest {
             proxy.resume();
             awaitAnswers(store);
 
+            Thread.sleep(OutageLog.SETTLE.toMillis() + 100); // a failure sooner would count as the same outage
             log.clear();
             long droppedBefore = metrics.snapshot().storeWritesDropped();
             proxy.cut();

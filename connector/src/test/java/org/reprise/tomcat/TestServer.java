@@ -88,6 +88,11 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(Path baseDir, ConnectorSpec... specs) throws Exception {
+        return start(baseDir, tomcat -> { }, specs);
+    }
+
+    /** @param beforeStart prepares the Tomcat (naming, global resources) before it starts */
+    static TestServer start(Path baseDir, Consumer<Tomcat> beforeStart, ConnectorSpec... specs) throws Exception {
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(Files.createDirectories(baseDir.resolve("tomcat")).toString());
         List<Connector> connectors = new ArrayList<>();
@@ -113,6 +118,7 @@ final class TestServer implements AutoCloseable {
         Context context = tomcat.addContext("", baseDir.toString());
         Tomcat.addServlet(context, "probe", new ProbeServlet());
         context.addServletMappingDecoded("/*", "probe");
+        beforeStart.accept(tomcat);
         try {
             tomcat.start();
             for (Connector c : connectors) {

@@ -1,5 +1,6 @@
 package org.reprise.store.jdbc;
 
+import java.util.List;
 import java.util.function.Supplier;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -8,7 +9,8 @@ import javax.sql.DataSource;
 /**
  * Looks a DataSource up in JNDI when the store first needs it: Tomcat configures TLS before its JNDI
  * resources are bound, so a lookup while the connector starts would fail. Tries the component's
- * environment ({@code java:comp/env/NAME}) first, then the name as given.
+ * environment ({@code java:comp/env/NAME}) first, then Tomcat's global resources ({@code java:NAME}), then the
+ * name as given.
  */
 final class JndiDataSource implements Supplier<DataSource> {
 
@@ -18,23 +20,22 @@ final class JndiDataSource implements Supplier<DataSource> {
         this.name = name;
     }
 
-    /** @throws IllegalStateException if neither name is bound to a DataSource (yet) */
+    /** @throws IllegalStateException if none of the names is bound to a DataSource (yet) */
     @Override
     public DataSource get() {
-        NamingException first;
-        try {
-            return lookup("java:comp/env/" + name);
-        } catch (NamingException e) {
-            first = e;
+        // A web application's environment first, then Tomcat's global resources (bound under java: for
+        // Tomcat's own class loader, which the store's threads use), then the plain name.
+        List<String> names = List.of("java:comp/env/" + name, "java:" + name, name);
+        IllegalStateException failure = new IllegalStateException("no DataSource named " + name
+                + " in JNDI (looked up " + String.join(", ", names) + ")");
+        for (String candidate : names) {
+            try {
+                return lookup(candidate);
+            } catch (NamingException e) {
+                failure.addSuppressed(e);
+            }
         }
-        try {
-            return lookup(name);
-        } catch (NamingException e) {
-            IllegalStateException failure = new IllegalStateException("no DataSource named " + name
-                    + " in JNDI (looked up java:comp/env/" + name + " and " + name + ")", e);
-            failure.addSuppressed(first);
-            throw failure;
-        }
+        throw failure;
     }
 
     private static DataSource lookup(String jndiName) throws NamingException {

@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -43,7 +44,7 @@ final class ConnectorResumption {
     private final String name;
     private final ResumptionMetrics metrics;
     private final SecureRandom random = new SecureRandom();
-    private @Nullable ObjectName objectName;
+    private List<ObjectName> objectNames = List.of();
 
     private long largestCacheSize;
     private Duration longestTimeout = Duration.ZERO;
@@ -148,35 +149,37 @@ final class ConnectorResumption {
 
     private void registerMBean() {
         try {
-            ObjectName candidate = objectName(name);
+            ObjectName metricsName = objectName("ResumptionMetrics", name);
+            ObjectName adminName = objectName("ResumptionAdmin", name);
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            if (!server.isRegistered(candidate)) {
-                server.registerMBean(metrics, candidate);
-                objectName = candidate;
+            if (!server.isRegistered(metricsName) && !server.isRegistered(adminName)) {
+                server.registerMBean(metrics, metricsName);
+                server.registerMBean(new ResumptionAdmin(this), adminName);
+                objectNames = List.of(metricsName, adminName);
             }
         } catch (JMException e) {
-            log.warn("Reprise metrics of connector " + name + " are not in JMX: " + e.getMessage());
+            log.warn("Reprise connector " + name + " is not in JMX: " + e.getMessage());
         }
     }
 
     private void unregisterMBean() {
-        if (objectName == null) {
-            return;
+        for (ObjectName registered : objectNames) {
+            try {
+                ManagementFactory.getPlatformMBeanServer().unregisterMBean(registered);
+            } catch (JMException e) {
+                log.debug("Reprise MBean already gone: " + registered);
+            }
         }
-        try {
-            ManagementFactory.getPlatformMBeanServer().unregisterMBean(objectName);
-        } catch (JMException e) {
-            log.debug("Reprise metrics MBean already gone: " + objectName);
-        }
-        objectName = null;
+        objectNames = List.of();
     }
 
     /**
+     * @param type      {@code ResumptionMetrics} (the counters) or {@code ResumptionAdmin} (sessions and keys)
      * @param connector a connector's Reprise name
-     * @return where its counters are in JMX: {@code org.reprise:type=ResumptionMetrics,connector="..."}
+     * @return where that view of the connector is in JMX: {@code org.reprise:type=<type>,connector="..."}
      * @throws JMException if the name cannot form an ObjectName
      */
-    static ObjectName objectName(String connector) throws JMException {
-        return new ObjectName("org.reprise:type=ResumptionMetrics,connector=" + ObjectName.quote(connector));
+    static ObjectName objectName(String type, String connector) throws JMException {
+        return new ObjectName("org.reprise:type=" + type + ",connector=" + ObjectName.quote(connector));
     }
 }

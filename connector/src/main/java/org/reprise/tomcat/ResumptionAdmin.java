@@ -1,0 +1,107 @@
+package org.reprise.tomcat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+import org.reprise.core.ResumptionContext;
+import org.reprise.core.admin.ResumptionAdminMXBean;
+import org.reprise.core.admin.SessionPageView;
+import org.reprise.core.admin.SessionView;
+import org.reprise.core.admin.TicketKeyView;
+import org.reprise.core.session.SessionId;
+import org.reprise.core.session.SessionPage;
+import org.reprise.core.session.SessionQuery;
+import org.reprise.core.session.SessionRecord;
+import org.reprise.core.ticket.TicketKey;
+
+/** One connector's {@link ResumptionAdminMXBean}: the admin page's way in, through JMX. */
+final class ResumptionAdmin implements ResumptionAdminMXBean {
+
+    private final ConnectorResumption connector;
+
+    ResumptionAdmin(ConnectorResumption connector) {
+        this.connector = connector;
+    }
+
+    private ResumptionContext context() {
+        return connector.context();
+    }
+
+    @Override
+    public String getName() {
+        return connector.name();
+    }
+
+    @Override
+    public @Nullable String getNode() {
+        return connector.settings().node();
+    }
+
+    @Override
+    public SessionPageView listSessions(@Nullable String host, @Nullable String node, @Nullable String protocol,
+            @Nullable String text, String sort, boolean descending, int offset, int limit) {
+        SessionQuery.Sort column;
+        try {
+            column = SessionQuery.Sort.valueOf(sort.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Unknown sort column " + sort);
+        }
+        SessionQuery query = SessionQuery.builder().host(host).node(node).protocol(protocol).text(text)
+                .sort(column, descending).page(offset, limit).build();
+        SessionPage page = context().store().list(query, context().clock().instant());
+        return new SessionPageView(page.sessions().stream().map(ResumptionAdmin::view).toList(), page.total(),
+                page.offset(), page.limit());
+    }
+
+    private static SessionView view(SessionRecord r) {
+        Instant lastResumed = r.lastResumed();
+        return new SessionView(r.id().hex(), r.hostConfig(), r.sniHost(), r.protocol(), r.cipherSuite(),
+                r.created().toEpochMilli(), r.expires().toEpochMilli(),
+                lastResumed == null ? 0 : lastResumed.toEpochMilli(), r.resumeCount(), r.node(), r.engine(),
+                r.peerIdentity());
+    }
+
+    @Override
+    public boolean removeSession(String id) {
+        return context().store().remove(SessionId.fromHex(id));
+    }
+
+    @Override
+    public long removeSessions(List<String> ids) {
+        return ids.stream().filter(this::removeSession).count();
+    }
+
+    @Override
+    public long removeAllSessions() {
+        return context().store().removeAll();
+    }
+
+    @Override
+    public long removeExpiredSessions() {
+        long removed = context().store().sweepExpired(context().clock().instant());
+        context().metrics().swept(removed, java.time.Duration.ZERO);
+        return removed;
+    }
+
+    @Override
+    public List<TicketKeyView> getTicketKeys() {
+        List<TicketKey> keys = context().keyRing().keys();
+        return keys.stream().map(k -> view(k, k == keys.get(0))).toList();
+    }
+
+    @Override
+    public TicketKeyView rotateTicketKeys() {
+        return view(context().keyRing().rotate(), true);
+    }
+
+    @Override
+    public TicketKeyView retireAllTicketKeys() {
+        return view(context().keyRing().retireAll(), true);
+    }
+
+    private static TicketKeyView view(TicketKey key, boolean encrypting) {
+        return new TicketKeyView(key.generation(), key.nameHex(), key.created().toEpochMilli(),
+                key.encryptUntil().toEpochMilli(), key.decryptUntil().toEpochMilli(), encrypting);
+    }
+}

@@ -30,6 +30,8 @@ public final class DemoOptions {
                     (o, v) -> o.jdbcUser = nonBlank(v))
             .option("--jdbc-password", "PASSWORD", null, "database password (default: none)",
                     (o, v) -> o.jdbcPassword = v)
+            .option("--admin-password", "PASSWORD", null, "password of the user admin on /reprise-admin/ (default:"
+                    + " a random one, printed at startup)", (o, v) -> o.adminPassword = nonBlank(v))
             .option("--node", "NAME", null, "this server's name in a cluster, shown on each session (default: the"
                     + " host's name)", (o, v) -> o.node = nonBlank(v));
 
@@ -40,6 +42,7 @@ public final class DemoOptions {
     private @Nullable String jdbcUser;
     private String jdbcPassword = "";
     private @Nullable String node;
+    private @Nullable String adminPassword;
 
     private DemoOptions() {
     }
@@ -89,6 +92,11 @@ public final class DemoOptions {
     /** @return the database password; empty for none */
     public String jdbcPassword() {
         return jdbcPassword;
+    }
+
+    /** @return the admin page's password, or null to make a random one */
+    public @Nullable String adminPassword() {
+        return adminPassword;
     }
 
     /** @return this server's node name: the one given, or the host's name */

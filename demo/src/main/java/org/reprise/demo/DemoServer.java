@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
+import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.startup.Tomcat;
@@ -36,15 +37,55 @@ public final class DemoServer implements AutoCloseable {
     private final Connector connector;
     private final DemoCertificate certificate;
     private final Path dataDir;
+    private final String adminPassword;
+    private final boolean adminPasswordGenerated;
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    /** The admin page's user. */
+    public static final String ADMIN_USER = "admin";
+
     private DemoServer(Tomcat tomcat, Http11NioResumptionProtocol protocol, Connector connector,
-            DemoCertificate certificate, Path dataDir) {
+            DemoCertificate certificate, Path dataDir, String adminPassword, boolean adminPasswordGenerated) {
         this.tomcat = tomcat;
         this.protocol = protocol;
         this.connector = connector;
         this.certificate = certificate;
         this.dataDir = dataDir;
+        this.adminPassword = adminPassword;
+        this.adminPasswordGenerated = adminPasswordGenerated;
+    }
+
+    /**
+     * Deploys the admin page from the WAR the build put next to the demo's classes, for the user
+     * {@code admin} in the role {@code reprise-admin}, as an administrator would in tomcat-users.xml.
+     */
+    private static void mountAdminPage(Tomcat tomcat, String password) throws IOException {
+        java.net.URL war = DemoServer.class.getResource("/reprise-admin.war");
+        if (war == null) {
+            throw new IOException("reprise-admin.war is not next to the demo's classes; rebuild with mvn install");
+        }
+        Path warFile;
+        try {
+            warFile = Path.of(war.toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException("cannot locate " + war, e);
+        }
+        tomcat.addUser(ADMIN_USER, password);
+        tomcat.addRole(ADMIN_USER, "reprise-admin");
+        // Tomcat's embedded defaults would add a JSP servlet the demo does not ship; the page needs only
+        // static files, served as the default servlet does in a standalone Tomcat.
+        tomcat.setAddDefaultWebXmlToWebapp(false);
+        Context admin = tomcat.addWebapp("/reprise-admin", warFile.toString());
+        Tomcat.addDefaultMimeTypeMappings(admin);
+        Wrapper files = Tomcat.addServlet(admin, "default", "org.apache.catalina.servlets.DefaultServlet");
+        files.addInitParameter("listings", "false");
+        admin.addServletMappingDecoded("/", "default");
+    }
+
+    private static String randomPassword() {
+        byte[] bytes = new byte[12];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     /**
@@ -138,7 +179,11 @@ public final class DemoServer implements AutoCloseable {
         Tomcat.addServlet(context, "status", new StatusServlet(protocol::resumption, certificate.sha256Fingerprint()));
         context.addServletMappingDecoded("", "status");
 
-        DemoServer server = new DemoServer(tomcat, protocol, connector, certificate, dataDir);
+        String adminPassword = options.adminPassword() != null ? options.adminPassword() : randomPassword();
+        mountAdminPage(tomcat, adminPassword);
+
+        DemoServer server = new DemoServer(tomcat, protocol, connector, certificate, dataDir, adminPassword,
+                options.adminPassword() == null);
         try {
             tomcat.start();
             if (connector.getState() != LifecycleState.STARTED || connector.getLocalPort() <= 0) {
@@ -162,6 +207,11 @@ public final class DemoServer implements AutoCloseable {
             DataKeys.generate(file);
         }
         return file;
+    }
+
+    /** @return the admin page's password for the user {@link #ADMIN_USER} */
+    public String adminPassword() {
+        return adminPassword;
     }
 
     /** @return the port the connector listens on */
@@ -239,6 +289,8 @@ public final class DemoServer implements AutoCloseable {
         out.println("  sessions:     " + sessionsNote());
         out.println("  JMX:          org.reprise:type=ResumptionMetrics,connector=\"" + resumption().name() + "\"");
         out.println("  JSON:         curl -sk -H 'Accept: application/json' " + url());
+        out.println("  admin page:   " + url() + "reprise-admin/  (user " + ADMIN_USER
+                + (adminPasswordGenerated ? ", password " + adminPassword + ")" : ", password from --admin-password)"));
         out.println("Stop with Ctrl-C.");
         out.flush();
     }

@@ -91,6 +91,28 @@ class DemoServerTest {
     }
 
     @Test
+    void servesTheAdminPageToTheAdminUserOnly() throws Exception {
+        Path dataDir = temp.resolve("data");
+        try (DemoServer server = start(dataDir, "--admin-password", "correct horse")) {
+            HttpClient client = client(dataDir);
+            URI connectors = URI.create(server.url() + "reprise-admin/api/connectors");
+
+            assertEquals(401, client.send(HttpRequest.newBuilder(connectors).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode());
+            String basic = java.util.Base64.getEncoder().encodeToString(
+                    (DemoServer.ADMIN_USER + ":correct horse").getBytes(StandardCharsets.UTF_8));
+            HttpResponse<String> listed = client.send(HttpRequest.newBuilder(connectors)
+                    .header("Authorization", "Basic " + basic).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, listed.statusCode());
+            assertTrue(listed.body().contains(server.resumption().name()), listed.body());
+            HttpResponse<String> page = client.send(HttpRequest.newBuilder(URI.create(server.url() + "reprise-admin/"))
+                    .header("Authorization", "Basic " + basic).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode());
+            assertTrue(page.headers().firstValue("Content-Security-Policy").isPresent());
+        }
+    }
+
+    @Test
     void jdkClientSeesItsConnection() throws Exception {
         Path dataDir = temp.resolve("data");
         try (DemoServer server = start(dataDir)) {

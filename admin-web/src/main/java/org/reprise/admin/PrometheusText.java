@@ -3,6 +3,7 @@ package org.reprise.admin;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.reprise.core.metrics.ResumptionMetricsMXBean;
 
 /**
@@ -29,15 +30,13 @@ public final class PrometheusText {
             t.byLabel(c.name(), "reprise_handshakes_total", "protocol", m.getHandshakesResumedByProtocol(), "kind",
                     "resumed");
         }
-        t.family("reprise_resumption_requested_total", "ClientHellos asking to resume, by mechanism.");
-        connectors.forEach(c -> t.byLabel(c.name(), "reprise_resumption_requested_total", "mechanism",
-                c.metrics().getRequestedByMechanism(), null, null));
-        t.family("reprise_resumption_hits_total", "Requested resumptions that resumed, by mechanism.");
-        connectors.forEach(c -> t.byLabel(c.name(), "reprise_resumption_hits_total", "mechanism",
-                c.metrics().getHitsByMechanism(), null, null));
-        t.family("reprise_resumption_misses_total", "Requested resumptions that ended in a full handshake, by reason.");
-        connectors.forEach(c -> t.byLabel(c.name(), "reprise_resumption_misses_total", "reason",
-                c.metrics().getMissesByReason(), null, null));
+        t.breakdown(connectors, "reprise_resumption_requested_total", "ClientHellos asking to resume, by mechanism.",
+                "mechanism", ResumptionMetricsMXBean::getRequestedByMechanism);
+        t.breakdown(connectors, "reprise_resumption_hits_total", "Requested resumptions that resumed, by mechanism.",
+                "mechanism", ResumptionMetricsMXBean::getHitsByMechanism);
+        t.breakdown(connectors, "reprise_resumption_misses_total",
+                "Requested resumptions that ended in a full handshake, by reason.", "reason",
+                ResumptionMetricsMXBean::getMissesByReason);
         t.simple(connectors, "reprise_store_errors_total", "Failed or timed-out session store calls.",
                 ResumptionMetricsMXBean::getStoreErrors);
         t.simple(connectors, "reprise_key_rotations_total", "New encrypting ticket keys.",
@@ -66,6 +65,14 @@ public final class PrometheusText {
         family(name, help);
         for (Connectors.Handle c : connectors) {
             sample(name, labels("connector", c.name()), counter.get(c.metrics()));
+        }
+    }
+
+    private void breakdown(List<Connectors.Handle> connectors, String name, String help, String label,
+            Function<ResumptionMetricsMXBean, Map<String, Long>> values) {
+        family(name, help);
+        for (Connectors.Handle c : connectors) {
+            byLabel(c.name(), name, label, values.apply(c.metrics()), null, null);
         }
     }
 

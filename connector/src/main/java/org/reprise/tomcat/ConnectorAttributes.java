@@ -26,10 +26,12 @@ final class ConnectorAttributes {
     static final String SWEEP_INTERVAL = "sweepInterval";
     static final String NODE = "node";
     static final String STORE = "store";
+    static final String RESUMPTION_ENGINE = "resumptionEngine";
+    static final String SESSION_MODE = "sessionMode";
     static final String MEMORY_STORE = "memory";
 
     private static final Set<String> OWN = Set.of(TICKET_KEY_ROTATION, ALLOW_LEGACY_RESUMPTION, RESUMPTION_NAME,
-            SWEEP_INTERVAL, NODE, STORE);
+            SWEEP_INTERVAL, NODE, STORE, RESUMPTION_ENGINE, SESSION_MODE);
 
     private final Map<String, StoreProvider> providers = new HashMap<>();
     private final Map<String, String> values = new LinkedHashMap<>();
@@ -79,6 +81,14 @@ final class ConnectorAttributes {
         String name = values.get(RESUMPTION_NAME);
         if (name != null) {
             b.name(name);
+        }
+        String engine = values.get(RESUMPTION_ENGINE);
+        if (engine != null) {
+            b.engine(engine);
+        }
+        String mode = values.get(SESSION_MODE);
+        if (mode != null) {
+            b.sessionMode(SessionMode.parse(mode));
         }
         String node = values.get(NODE);
         if (node != null) {

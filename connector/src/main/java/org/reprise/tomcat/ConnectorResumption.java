@@ -31,7 +31,7 @@ import org.reprise.core.ticket.TicketSealer;
  * state lives as long as the connector's SSL contexts: when the last one is destroyed, the MBean is
  * unregistered and a store Reprise made is closed.
  */
-final class ConnectorResumption {
+final class ConnectorResumption implements ConnectorBinding {
 
     /** JSSE's default session cache size, used when an SSLHostConfig leaves {@code sessionCacheSize} unset. */
     static final int DEFAULT_CACHE_SIZE = 20480;
@@ -51,6 +51,7 @@ final class ConnectorResumption {
     private int openContexts;
     private volatile @Nullable ResumptionContext context;
     private @Nullable Maintenance maintenance;
+    private @Nullable EngineProvider engine;
 
     ConnectorResumption(ResumptionSettings settings, String name) {
         this.settings = settings;
@@ -58,16 +59,29 @@ final class ConnectorResumption {
         this.metrics = settings.metrics() != null ? settings.metrics() : new ResumptionMetrics();
     }
 
-    String name() {
+    @Override
+    public String name() {
         return name;
     }
 
-    ResumptionSettings settings() {
+    @Override
+    public ResumptionSettings settings() {
         return settings;
     }
 
     ResumptionMetrics metrics() {
         return metrics;
+    }
+
+    /**
+     * @return the engine {@code resumptionEngine} names, found once
+     * @throws IllegalStateException if it is missing or cannot run here
+     */
+    synchronized EngineProvider engine() {
+        if (engine == null) {
+            engine = Engines.find(settings.engine());
+        }
+        return engine;
     }
 
     /** Notes a host's cache size and timeout; they shape the store and ring made on first use. */
@@ -96,8 +110,14 @@ final class ConnectorResumption {
         return configured < 0 ? DEFAULT_TIMEOUT : Duration.ofSeconds(configured);
     }
 
+    @Override
+    public Duration sessionTimeout(SSLHostConfig host) {
+        return timeout(host);
+    }
+
     /** @return the store, ring and counters, made on first call */
-    ResumptionContext context() {
+    @Override
+    public ResumptionContext context() {
         ResumptionContext c = context;
         if (c != null) {
             return c;
@@ -125,13 +145,15 @@ final class ConnectorResumption {
         return created;
     }
 
-    synchronized void open() {
+    @Override
+    public synchronized void open() {
         if (openContexts++ == 0) {
             registerMBean();
         }
     }
 
-    synchronized void close() {
+    @Override
+    public synchronized void close() {
         if (openContexts == 0 || --openContexts > 0) {
             return;
         }

@@ -22,12 +22,16 @@ public final class ResumptionSettings {
     public static final Duration DEFAULT_TICKET_KEY_ROTATION = Duration.ofHours(12);
     /** How often expired sessions are swept from the store, unless set. */
     public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofSeconds(60);
+    /** The name of the built-in Bouncy Castle engine, the default {@link #engine()}. */
+    public static final String BOUNCY_CASTLE_ENGINE = "bc";
 
     private static final ResumptionSettings DEFAULTS = builder().build();
 
     private final Duration ticketKeyRotation;
     private final Duration sweepInterval;
     private final boolean allowLegacyResumption;
+    private final String engine;
+    private final SessionMode sessionMode;
     private final @Nullable String name;
     private final @Nullable String node;
     private final @Nullable SessionStore sessionStore;
@@ -39,6 +43,8 @@ public final class ResumptionSettings {
         this.ticketKeyRotation = b.ticketKeyRotation;
         this.sweepInterval = b.sweepInterval;
         this.allowLegacyResumption = b.allowLegacyResumption;
+        this.engine = b.engine;
+        this.sessionMode = b.sessionMode;
         this.name = b.name;
         this.node = b.node;
         this.sessionStore = b.sessionStore;
@@ -63,6 +69,8 @@ public final class ResumptionSettings {
         b.ticketKeyRotation = ticketKeyRotation;
         b.sweepInterval = sweepInterval;
         b.allowLegacyResumption = allowLegacyResumption;
+        b.engine = engine;
+        b.sessionMode = sessionMode;
         b.name = name;
         b.node = node;
         b.sessionStore = sessionStore;
@@ -100,6 +108,22 @@ public final class ResumptionSettings {
         return allowLegacyResumption;
     }
 
+    /**
+     * @return the engine that runs the handshakes (server.xml: {@code resumptionEngine}): {@code bc}, the
+     *         built-in Bouncy Castle engine, or the name of an {@link EngineProvider} such as {@code openssl}
+     */
+    public String engine() {
+        return engine;
+    }
+
+    /**
+     * @return where sessions are kept by an engine that can choose (server.xml: {@code sessionMode});
+     *         the Bouncy Castle engine always stores sessions and issues tickets
+     */
+    public SessionMode sessionMode() {
+        return sessionMode;
+    }
+
     /** @return the name for JMX and logs, or null to use the connector's own name */
     public @Nullable String name() {
         return name;
@@ -123,7 +147,8 @@ public final class ResumptionSettings {
     @Override
     public String toString() {
         return "ResumptionSettings[ticketKeyRotation=" + ticketKeyRotation + ", sweepInterval=" + sweepInterval
-                + ", allowLegacyResumption=" + allowLegacyResumption + ", name=" + name + ", node=" + node
+                + ", allowLegacyResumption=" + allowLegacyResumption + ", engine=" + engine
+                + ", sessionMode=" + sessionMode + ", name=" + name + ", node=" + node
                 + ", sessionStore="
                 + (sessionStore == null ? "memory" : sessionStore.getClass().getName()) + "]";
     }
@@ -133,6 +158,8 @@ public final class ResumptionSettings {
         private Duration ticketKeyRotation = DEFAULT_TICKET_KEY_ROTATION;
         private Duration sweepInterval = DEFAULT_SWEEP_INTERVAL;
         private boolean allowLegacyResumption;
+        private String engine = BOUNCY_CASTLE_ENGINE;
+        private SessionMode sessionMode = SessionMode.STATEFUL;
         private @Nullable String name;
         private @Nullable String node;
         private @Nullable SessionStore sessionStore;
@@ -183,6 +210,24 @@ public final class ResumptionSettings {
         }
 
         /**
+         * @param engine {@code bc} (the default) or the name of an {@link EngineProvider}, such as {@code openssl}
+         * @return this builder
+         */
+        public Builder engine(String engine) {
+            this.engine = Objects.requireNonNull(engine, "engine").strip();
+            return this;
+        }
+
+        /**
+         * @param mode where an engine that can choose keeps sessions (default {@link SessionMode#STATEFUL})
+         * @return this builder
+         */
+        public Builder sessionMode(SessionMode mode) {
+            this.sessionMode = Objects.requireNonNull(mode, "sessionMode");
+            return this;
+        }
+
+        /**
          * @param name the connector's name in JMX ({@code org.reprise:type=ResumptionMetrics,connector=...}),
          *             or null for Tomcat's connector name
          * @return this builder
@@ -225,6 +270,9 @@ public final class ResumptionSettings {
             }
             if (node != null && node.isBlank()) {
                 throw new IllegalArgumentException("Reprise setting node must not be blank");
+            }
+            if (engine.isEmpty()) {
+                throw new IllegalArgumentException("Reprise setting resumptionEngine must not be blank");
             }
             if (name != null && name.isBlank()) {
                 throw new IllegalArgumentException("Reprise setting name must not be blank");

@@ -13,8 +13,10 @@ import org.reprise.core.metrics.ResumptionMetrics;
 
 /**
  * Tomcat's entry point to Reprise: name this class as a connector's {@code sslImplementationName} and
- * its TLS handshakes run on Reprise's Bouncy Castle engine, which resumes TLS 1.2 sessions by session ID
- * and by ticket under Reprise's control and counts every resumption asked for, granted or refused.
+ * its TLS handshakes run on a Reprise engine, which resumes sessions under Reprise's control and counts
+ * every resumption asked for, granted or refused: by default the Bouncy Castle engine (TLS 1.2 resumption
+ * by session ID and by ticket), or, with {@code resumptionEngine="openssl"}, Tomcat's OpenSSL with
+ * Reprise's callbacks (TLS 1.2 and TLS 1.3 resumption; see {@link EngineProvider}).
  *
  * <p>Tomcat makes one instance per connector. With a plain Tomcat protocol the connector gets
  * {@link ResumptionSettings#defaults()}; with {@link Http11NioResumptionProtocol} or
@@ -54,7 +56,13 @@ public class ResumptionSslImplementation extends SSLImplementation {
 
     @Override
     public SSLUtil getSSLUtil(SSLHostConfigCertificate certificate) {
-        return new ResumptionSslUtil(certificate, resumption());
+        ConnectorResumption connector = resumption();
+        connector.register(certificate.getSSLHostConfig());
+        String engine = connector.settings().engine();
+        if (engine.equals(ResumptionSettings.BOUNCY_CASTLE_ENGINE)) {
+            return new ResumptionSslUtil(certificate, connector);
+        }
+        return connector.engine().sslUtil(certificate, connector);
     }
 
     /** @return this connector's counters */

@@ -27,7 +27,6 @@ final class ResumptionSslUtil extends SSLUtilBase {
         // them too); warning about them on every default configuration would only be noise.
         super(certificate, false);
         this.resumption = resumption;
-        resumption.register(sslHostConfig);
     }
 
     @Override

@@ -1,0 +1,179 @@
+package org.reprise.engine.openssl;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The libssl and libcrypto functions Reprise calls beyond those Tomcat binds, as downcall handles made
+ * once. Names follow OpenSSL's; macros are spelled out as the {@code SSL_CTX_ctrl} calls they expand to.
+ * Every handle is immutable and safe to share between threads.
+ */
+final class NativeSsl {
+
+    static final int TLS1_2_VERSION = 0x0303;
+    static final int TLS1_3_VERSION = 0x0304;
+
+    static final int SSL_CTRL_SET_SESS_CACHE_MODE = 44;
+    static final long SSL_SESS_CACHE_SERVER = 0x0002;
+    static final long SSL_SESS_CACHE_NO_INTERNAL = 0x0100 | 0x0200;
+    static final long SSL_OP_NO_TICKET = 1L << 14;
+
+    static final int TLSEXT_TYPE_SERVER_NAME = 0;
+    static final int TLSEXT_TYPE_EXTENDED_MASTER_SECRET = 23;
+    static final int TLSEXT_NAMETYPE_HOST_NAME = 0;
+    static final int CRYPTO_EX_INDEX_SSL = 0;
+    static final int CRYPTO_EX_INDEX_SSL_SESSION = 2;
+
+    static final int SSL_CLIENT_HELLO_SUCCESS = 1;
+
+    static final int SSL_TICKET_EMPTY = 3;
+    static final int SSL_TICKET_NO_DECRYPT = 4;
+    static final int SSL_TICKET_SUCCESS = 5;
+    static final int SSL_TICKET_SUCCESS_RENEW = 6;
+    static final int SSL_TICKET_RETURN_IGNORE_RENEW = 2;
+    static final int SSL_TICKET_RETURN_USE = 3;
+    static final int SSL_TICKET_RETURN_USE_RENEW = 4;
+
+    static final int TICKET_KEY_NAME_LENGTH = 16;
+    static final int TICKET_IV_LENGTH = 16;
+
+    /** {@code OSSL_PARAM}: key, data_type (padded), data, data_size, return_size. */
+    static final long OSSL_PARAM_SIZE = 40;
+    static final int OSSL_PARAM_UTF8_STRING = 4;
+    static final int OSSL_PARAM_OCTET_STRING = 5;
+
+    // callback shapes
+    static final FunctionDescriptor NEW_SESSION_CB = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS);
+    static final FunctionDescriptor GET_SESSION_CB = FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS);
+    static final FunctionDescriptor REMOVE_SESSION_CB = FunctionDescriptor.ofVoid(ADDRESS, ADDRESS);
+    static final FunctionDescriptor CLIENT_HELLO_CB = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
+    static final FunctionDescriptor TICKET_KEY_CB = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS,
+            ADDRESS, JAVA_INT);
+    static final FunctionDescriptor GENERATE_TICKET_CB = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS);
+    static final FunctionDescriptor DECRYPT_TICKET_CB = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS,
+            JAVA_LONG, JAVA_INT, ADDRESS);
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBRARIES = library("ssl").or(library("crypto"));
+
+    static final MethodHandle SSL_CTX_ctrl = function("SSL_CTX_ctrl", JAVA_LONG, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS);
+    static final MethodHandle SSL_CTX_set_options = function("SSL_CTX_set_options", JAVA_LONG, ADDRESS, JAVA_LONG);
+    static final MethodHandle SSL_CTX_clear_options = function("SSL_CTX_clear_options", JAVA_LONG, ADDRESS, JAVA_LONG);
+    static final MethodHandle SSL_CTX_set_num_tickets = function("SSL_CTX_set_num_tickets", JAVA_INT, ADDRESS, JAVA_LONG);
+    static final MethodHandle SSL_CTX_set_max_early_data = function("SSL_CTX_set_max_early_data", JAVA_INT, ADDRESS,
+            JAVA_INT);
+    static final MethodHandle SSL_CTX_sess_set_new_cb = voidFunction("SSL_CTX_sess_set_new_cb", ADDRESS, ADDRESS);
+    static final MethodHandle SSL_CTX_sess_set_get_cb = voidFunction("SSL_CTX_sess_set_get_cb", ADDRESS, ADDRESS);
+    static final MethodHandle SSL_CTX_sess_set_remove_cb = voidFunction("SSL_CTX_sess_set_remove_cb", ADDRESS, ADDRESS);
+    static final MethodHandle SSL_CTX_set_client_hello_cb = voidFunction("SSL_CTX_set_client_hello_cb", ADDRESS,
+            ADDRESS, ADDRESS);
+    static final MethodHandle SSL_CTX_set_tlsext_ticket_key_evp_cb = function("SSL_CTX_set_tlsext_ticket_key_evp_cb",
+            JAVA_INT, ADDRESS, ADDRESS);
+    static final MethodHandle SSL_CTX_set_session_ticket_cb = function("SSL_CTX_set_session_ticket_cb", JAVA_INT,
+            ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+    static final MethodHandle SSL_CTX_get_ciphers = function("SSL_CTX_get_ciphers", ADDRESS, ADDRESS);
+
+    static final MethodHandle SSL_client_hello_get0_ext = function("SSL_client_hello_get0_ext", JAVA_INT, ADDRESS,
+            JAVA_INT, ADDRESS, ADDRESS);
+    static final MethodHandle SSL_client_hello_get0_ciphers = function("SSL_client_hello_get0_ciphers", JAVA_LONG,
+            ADDRESS, ADDRESS);
+    static final MethodHandle SSL_version = function("SSL_version", JAVA_INT, ADDRESS);
+    static final MethodHandle SSL_session_reused = function("SSL_session_reused", JAVA_INT, ADDRESS);
+    static final MethodHandle SSL_get_servername = function("SSL_get_servername", ADDRESS, ADDRESS, JAVA_INT);
+    static final MethodHandle SSL_get_session = function("SSL_get_session", ADDRESS, ADDRESS);
+    static final MethodHandle SSL_set_ex_data = function("SSL_set_ex_data", JAVA_INT, ADDRESS, JAVA_INT, ADDRESS);
+    static final MethodHandle SSL_get_ex_data = function("SSL_get_ex_data", ADDRESS, ADDRESS, JAVA_INT);
+
+    static final MethodHandle i2d_SSL_SESSION = function("i2d_SSL_SESSION", JAVA_INT, ADDRESS, ADDRESS);
+    static final MethodHandle d2i_SSL_SESSION = function("d2i_SSL_SESSION", ADDRESS, ADDRESS, ADDRESS, JAVA_LONG);
+    static final MethodHandle SSL_SESSION_free = voidFunction("SSL_SESSION_free", ADDRESS);
+    static final MethodHandle SSL_SESSION_get_id = function("SSL_SESSION_get_id", ADDRESS, ADDRESS, ADDRESS);
+    static final MethodHandle SSL_SESSION_get_protocol_version = function("SSL_SESSION_get_protocol_version", JAVA_INT,
+            ADDRESS);
+    static final MethodHandle SSL_SESSION_get0_cipher = function("SSL_SESSION_get0_cipher", ADDRESS, ADDRESS);
+    static final MethodHandle SSL_SESSION_get0_peer = function("SSL_SESSION_get0_peer", ADDRESS, ADDRESS);
+    static final MethodHandle SSL_SESSION_get_time = function("SSL_SESSION_get_time", JAVA_LONG, ADDRESS);
+    static final MethodHandle SSL_SESSION_set1_ticket_appdata = function("SSL_SESSION_set1_ticket_appdata", JAVA_INT,
+            ADDRESS, ADDRESS, JAVA_LONG);
+    static final MethodHandle SSL_SESSION_get0_ticket_appdata = function("SSL_SESSION_get0_ticket_appdata", JAVA_INT,
+            ADDRESS, ADDRESS, ADDRESS);
+    static final MethodHandle SSL_SESSION_set_ex_data = function("SSL_SESSION_set_ex_data", JAVA_INT, ADDRESS, JAVA_INT,
+            ADDRESS);
+    static final MethodHandle SSL_SESSION_get_ex_data = function("SSL_SESSION_get_ex_data", ADDRESS, ADDRESS, JAVA_INT);
+    static final MethodHandle SSL_CIPHER_get_protocol_id = function("SSL_CIPHER_get_protocol_id", JAVA_SHORT, ADDRESS);
+    static final MethodHandle SSL_CIPHER_standard_name = function("SSL_CIPHER_standard_name", ADDRESS, ADDRESS);
+
+    static final MethodHandle OPENSSL_sk_num = function("OPENSSL_sk_num", JAVA_INT, ADDRESS);
+    static final MethodHandle OPENSSL_sk_value = function("OPENSSL_sk_value", ADDRESS, ADDRESS, JAVA_INT);
+    static final MethodHandle CRYPTO_get_ex_new_index = function("CRYPTO_get_ex_new_index", JAVA_INT, JAVA_INT,
+            JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+    static final MethodHandle CRYPTO_free = voidFunction("CRYPTO_free", ADDRESS, ADDRESS, JAVA_INT);
+    static final MethodHandle i2d_X509 = function("i2d_X509", JAVA_INT, ADDRESS, ADDRESS);
+    static final MethodHandle EVP_aes_256_cbc = function("EVP_aes_256_cbc", ADDRESS);
+    static final MethodHandle EVP_EncryptInit_ex = function("EVP_EncryptInit_ex", JAVA_INT, ADDRESS, ADDRESS, ADDRESS,
+            ADDRESS, ADDRESS);
+    static final MethodHandle EVP_DecryptInit_ex = function("EVP_DecryptInit_ex", JAVA_INT, ADDRESS, ADDRESS, ADDRESS,
+            ADDRESS, ADDRESS);
+    static final MethodHandle EVP_MAC_CTX_set_params = function("EVP_MAC_CTX_set_params", JAVA_INT, ADDRESS, ADDRESS);
+    static final MethodHandle OpenSSL_version = function("OpenSSL_version", ADDRESS, JAVA_INT);
+
+    private NativeSsl() {
+    }
+
+    /**
+     * Finds libssl or libcrypto the way the dynamic linker would: by soname first (OpenSSL 3), then by the
+     * development symlink. The library stays loaded for the life of the JVM, as Tomcat's own binding keeps it.
+     */
+    private static SymbolLookup library(String name) {
+        for (String file : List.of("lib" + name + ".so.3", "lib" + name + ".so")) {
+            try {
+                return SymbolLookup.libraryLookup(file, Arena.global());
+            } catch (IllegalArgumentException notFound) {
+                // try the next name
+            }
+        }
+        throw new IllegalStateException("lib" + name + " (OpenSSL 3) was not found; on Debian or Ubuntu install "
+                + "the package libssl3 (apt-get install libssl3)");
+    }
+
+    private static MethodHandle function(String name, java.lang.foreign.MemoryLayout result,
+            java.lang.foreign.MemoryLayout... args) {
+        return LINKER.downcallHandle(symbol(name), FunctionDescriptor.of(result, args));
+    }
+
+    private static MethodHandle voidFunction(String name, java.lang.foreign.MemoryLayout... args) {
+        return LINKER.downcallHandle(symbol(name), FunctionDescriptor.ofVoid(args));
+    }
+
+    private static MemorySegment symbol(String name) {
+        Optional<MemorySegment> symbol = LIBRARIES.find(name);
+        return symbol.orElseThrow(() -> new IllegalStateException("OpenSSL has no function " + name
+                + "; Reprise's OpenSSL engine needs OpenSSL 3.0 or later"));
+    }
+
+    /** @return the OpenSSL version string, such as {@code OpenSSL 3.0.19 27 Jan 2026} */
+    static String version() {
+        try {
+            return ((MemorySegment) OpenSSL_version.invokeExact(0)).reinterpret(256).getString(0);
+        } catch (Throwable e) {
+            throw new IllegalStateException("OpenSSL_version failed", e);
+        }
+    }
+
+    /** Reads a NUL-terminated string OpenSSL returned, or null for a null pointer. */
+    static @Nullable String string(MemorySegment pointer) {
+        return pointer.equals(MemorySegment.NULL) ? null : pointer.reinterpret(4096).getString(0);
+    }
+}

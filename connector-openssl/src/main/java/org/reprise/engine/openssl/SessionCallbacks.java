@@ -1,0 +1,574 @@
+package org.reprise.engine.openssl;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.io.ByteArrayInputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.BitSet;
+import java.util.Locale;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.reprise.core.ResumptionContext;
+import org.reprise.core.metrics.Mechanism;
+import org.reprise.core.metrics.MissReason;
+import org.reprise.core.metrics.Protocol;
+import org.reprise.core.metrics.ResumptionMetrics;
+import org.reprise.core.session.SessionId;
+import org.reprise.core.session.SessionRecord;
+import org.reprise.tomcat.ConnectorBinding;
+
+/**
+ * The callbacks Reprise installs on one {@code SSL_CTX} (one Tomcat SSLHostConfig certificate): the
+ * external session cache (new, get, remove) over the connector's session store, the ticket key callback
+ * over its key ring, the ticket callbacks that bind a ticket to the host that issued it, and a ClientHello
+ * callback that notes what the client offered.
+ *
+ * <p>A session resumes only where it would have been accepted fresh, as on the Bouncy Castle engine: same
+ * SSLHostConfig and SNI name, same protocol version, a cipher suite the host still enables and the client
+ * offers, the extended master secret rules (RFC 7627) in TLS 1.2, and a client certificate where one is
+ * required. Every check is made before OpenSSL's own, so the reason for a miss is counted, and a refused
+ * session is always a full handshake.
+ *
+ * <p>Native safety: OpenSSL calls these methods on the handshake thread, in the middle of a native call.
+ * None of them lets a Java exception escape (the JVM would stop); each catches everything and answers the
+ * way that costs the client only a full handshake. Temporary native memory is allocated in confined
+ * arenas closed before returning; sessions decoded for OpenSSL are handed over with their reference.
+ */
+final class SessionCallbacks {
+
+    /** The engine name written on every session this engine stores; only this engine can read its state. */
+    static final String ENGINE_NAME = "openssl";
+
+    private static final byte STATE_FORMAT = 1;
+    private static final byte APPDATA_FORMAT = 1;
+    private static final long EMS_NOT_OFFERED = 1;
+    private static final long EMS_OFFERED = 2;
+    private static final Linker LINKER = Linker.nativeLinker();
+
+    private final ConnectorBinding connector;
+    private final String hostConfig;
+    private final Duration timeout;
+    private final boolean stateful;
+    private final boolean allowLegacyResumption;
+    private final boolean needClientAuth;
+    private final BitSet enabledCiphers;
+    private final int exIndex;
+    private final int sslExIndex;
+    private final TicketKeyCallback ticketKeys;
+    private final ThreadLocal<ClientHello> clientHellos = ThreadLocal.withInitial(ClientHello::new);
+    private final Arena stubs = Arena.ofAuto();
+
+    /** What the ClientHello being processed on this thread offered; valid while {@link #ssl} matches. */
+    private static final class ClientHello {
+        long ssl;
+        @Nullable String sni;
+        boolean ems;
+        byte[] ciphers = new byte[0];
+        boolean counted;
+
+        boolean offers(int cipher) {
+            for (int i = 0; i + 1 < ciphers.length; i += 2) {
+                if (((ciphers[i] & 0xFF) << 8 | (ciphers[i + 1] & 0xFF)) == cipher) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    SessionCallbacks(ConnectorBinding connector, String hostConfig, Duration timeout, boolean stateful,
+            boolean needClientAuth, BitSet enabledCiphers, SecureRandom random) throws Throwable {
+        this.connector = connector;
+        this.hostConfig = hostConfig;
+        this.timeout = timeout;
+        this.stateful = stateful;
+        this.allowLegacyResumption = connector.settings().allowLegacyResumption();
+        this.needClientAuth = needClientAuth;
+        this.enabledCiphers = enabledCiphers;
+        this.exIndex = exIndex(NativeSsl.CRYPTO_EX_INDEX_SSL_SESSION);
+        this.sslExIndex = exIndex(NativeSsl.CRYPTO_EX_INDEX_SSL);
+        this.ticketKeys = new TicketKeyCallback(() -> connector.context().keyRing(), random);
+    }
+
+    private static int exIndex(int kind) throws Throwable {
+        int index = (int) NativeSsl.CRYPTO_get_ex_new_index.invokeExact(kind, 0L, MemorySegment.NULL,
+                MemorySegment.NULL, MemorySegment.NULL, MemorySegment.NULL);
+        if (index < 0) {
+            throw new IllegalStateException("OpenSSL has no ex_data index left");
+        }
+        return index;
+    }
+
+    /**
+     * Installs the callbacks on {@code ctx}. The upcall stubs live as long as this object, which the SSL
+     * context holds for as long as OpenSSL may call them.
+     */
+    void install(MemorySegment ctx) throws Throwable {
+        long mode = NativeSsl.SSL_SESS_CACHE_SERVER | NativeSsl.SSL_SESS_CACHE_NO_INTERNAL;
+        long unused = (long) NativeSsl.SSL_CTX_ctrl.invokeExact(ctx, NativeSsl.SSL_CTRL_SET_SESS_CACHE_MODE, mode,
+                MemorySegment.NULL);
+        if (stateful) {
+            unused = (long) NativeSsl.SSL_CTX_set_options.invokeExact(ctx, NativeSsl.SSL_OP_NO_TICKET);
+        } else {
+            unused = (long) NativeSsl.SSL_CTX_clear_options.invokeExact(ctx, NativeSsl.SSL_OP_NO_TICKET);
+        }
+        // One TLS 1.3 ticket per handshake: each is a session of its own, and clients use only the newest.
+        int ok = (int) NativeSsl.SSL_CTX_set_num_tickets.invokeExact(ctx, 1L);
+        // No 0-RTT: early data can be replayed by anyone who saw it (RFC 8446, section 8).
+        ok &= (int) NativeSsl.SSL_CTX_set_max_early_data.invokeExact(ctx, 0);
+        if (ok != 1) {
+            throw new IllegalStateException("OpenSSL refused the ticket count or the early data limit");
+        }
+        NativeSsl.SSL_CTX_sess_set_new_cb.invokeExact(ctx, stub("newSession", NativeSsl.NEW_SESSION_CB));
+        NativeSsl.SSL_CTX_sess_set_get_cb.invokeExact(ctx, stub("getSession", NativeSsl.GET_SESSION_CB));
+        NativeSsl.SSL_CTX_sess_set_remove_cb.invokeExact(ctx, stub("removeSession", NativeSsl.REMOVE_SESSION_CB));
+        NativeSsl.SSL_CTX_set_client_hello_cb.invokeExact(ctx, stub("clientHello", NativeSsl.CLIENT_HELLO_CB),
+                MemorySegment.NULL);
+        MemorySegment keyCb = upcall(MethodHandles.lookup().findVirtual(TicketKeyCallback.class, "apply",
+                NativeSsl.TICKET_KEY_CB.toMethodType()).bindTo(ticketKeys), NativeSsl.TICKET_KEY_CB);
+        ok = (int) NativeSsl.SSL_CTX_set_tlsext_ticket_key_evp_cb.invokeExact(ctx, keyCb);
+        ok &= (int) NativeSsl.SSL_CTX_set_session_ticket_cb.invokeExact(ctx,
+                stub("generateTicket", NativeSsl.GENERATE_TICKET_CB),
+                stub("decryptTicket", NativeSsl.DECRYPT_TICKET_CB), MemorySegment.NULL);
+        if (ok != 1) {
+            throw new IllegalStateException("OpenSSL refused Reprise's ticket callbacks");
+        }
+    }
+
+    private MemorySegment stub(String method, java.lang.foreign.FunctionDescriptor shape) throws ReflectiveOperationException {
+        MethodType type = shape.toMethodType();
+        MethodHandle target = MethodHandles.lookup().findVirtual(SessionCallbacks.class, method, type).bindTo(this);
+        return upcall(target, shape);
+    }
+
+    private MemorySegment upcall(MethodHandle target, java.lang.foreign.FunctionDescriptor shape) {
+        return LINKER.upcallStub(target, shape, stubs);
+    }
+
+    private ResumptionMetrics metrics() {
+        return connector.context().metrics();
+    }
+
+    // ---- int client_hello_cb(SSL *s, int *al, void *arg)
+
+    int clientHello(MemorySegment ssl, MemorySegment alert, MemorySegment arg) {
+        ClientHello hello = clientHellos.get();
+        hello.ssl = ssl.address();
+        hello.sni = null;
+        hello.ems = false;
+        hello.ciphers = new byte[0];
+        hello.counted = false;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            MemorySegment length = arena.allocate(JAVA_LONG);
+            if ((int) NativeSsl.SSL_client_hello_get0_ext.invokeExact(ssl, NativeSsl.TLSEXT_TYPE_SERVER_NAME, out,
+                    length) == 1) {
+                hello.sni = serverName(out.get(ADDRESS, 0).reinterpret(length.get(JAVA_LONG, 0)).toArray(JAVA_BYTE));
+            }
+            hello.ems = (int) NativeSsl.SSL_client_hello_get0_ext.invokeExact(ssl,
+                    NativeSsl.TLSEXT_TYPE_EXTENDED_MASTER_SECRET, out, length) == 1;
+            // OpenSSL answers "is EMS in use" only after the handshake, but sessions and tickets are made during
+            // it; a full TLS 1.2 handshake uses EMS exactly when the client offers it, so keep the offer on the
+            // connection (a tagged value, not a pointer: nothing to free).
+            int unused = (int) NativeSsl.SSL_set_ex_data.invokeExact(ssl, sslExIndex,
+                    MemorySegment.ofAddress(hello.ems ? EMS_OFFERED : EMS_NOT_OFFERED));
+            long cipherBytes = (long) NativeSsl.SSL_client_hello_get0_ciphers.invokeExact(ssl, out);
+            if (cipherBytes > 0) {
+                hello.ciphers = out.get(ADDRESS, 0).reinterpret(cipherBytes).toArray(JAVA_BYTE);
+            }
+        } catch (Throwable e) {
+            hello.ssl = 0;
+        }
+        return NativeSsl.SSL_CLIENT_HELLO_SUCCESS;
+    }
+
+    /** The host_name of a server_name extension (RFC 6066), lower case; null if there is none or it is malformed. */
+    static @Nullable String serverName(byte[] ext) {
+        if (ext.length < 2 || ((ext[0] & 0xFF) << 8 | (ext[1] & 0xFF)) != ext.length - 2) {
+            return null;
+        }
+        for (int i = 2; i + 3 <= ext.length; ) {
+            int type = ext[i] & 0xFF;
+            int length = (ext[i + 1] & 0xFF) << 8 | (ext[i + 2] & 0xFF);
+            if (i + 3 + length > ext.length) {
+                return null;
+            }
+            if (type == NativeSsl.TLSEXT_NAMETYPE_HOST_NAME) {
+                return new String(ext, i + 3, length, StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
+            }
+            i += 3 + length;
+        }
+        return null;
+    }
+
+    /** The ClientHello facts for {@code ssl}, or null if they were not read on this thread for it. */
+    private @Nullable ClientHello helloOf(MemorySegment ssl) {
+        ClientHello hello = clientHellos.get();
+        return hello.ssl == ssl.address() ? hello : null;
+    }
+
+    private void requested(@Nullable ClientHello hello, Mechanism mechanism) {
+        if (hello == null || !hello.counted) {
+            metrics().requested(mechanism);
+            if (hello != null) {
+                hello.counted = true;
+            }
+        }
+    }
+
+    // ---- SSL_SESSION *get_session_cb(SSL *ssl, const unsigned char *data, int len, int *copy)
+
+    MemorySegment getSession(MemorySegment ssl, MemorySegment data, int length, MemorySegment copy) {
+        try {
+            int version = (int) NativeSsl.SSL_version.invokeExact(ssl);
+            Mechanism mechanism = version == NativeSsl.TLS1_3_VERSION ? Mechanism.TLS13_PSK : Mechanism.SESSION_ID;
+            ClientHello hello = helloOf(ssl);
+            requested(hello, mechanism);
+            MemorySegment session = resumeFromStore(ssl, version, mechanism, hello,
+                    data.reinterpret(Math.max(length, 0)).toArray(JAVA_BYTE));
+            if (!session.equals(MemorySegment.NULL)) {
+                copy.reinterpret(JAVA_INT.byteSize()).set(JAVA_INT, 0, 0);
+            }
+            return session;
+        } catch (Throwable e) {
+            return MemorySegment.NULL;
+        }
+    }
+
+    private MemorySegment resumeFromStore(MemorySegment ssl, int version, Mechanism mechanism,
+            @Nullable ClientHello hello, byte[] id) throws Throwable {
+        ResumptionMetrics metrics = metrics();
+        if (!stateful || id.length == 0 || id.length > SessionId.MAX_LENGTH) {
+            metrics.missed(MissReason.UNKNOWN);
+            return MemorySegment.NULL;
+        }
+        ResumptionContext context = connector.context();
+        Instant now = context.clock().instant();
+        SessionRecord record;
+        try {
+            record = context.store().retrieve(SessionId.of(id), now);
+        } catch (RuntimeException e) {
+            metrics.storeError();
+            metrics.missed(MissReason.STORE_ERROR);
+            return MemorySegment.NULL;
+        }
+        if (record == null) {
+            metrics.missed(MissReason.UNKNOWN);
+            return MemorySegment.NULL;
+        }
+        if (hello == null || !ENGINE_NAME.equals(record.engine()) || !record.hostConfig().equals(hostConfig)
+                || !Objects.equals(record.sniHost(), hello.sni) || !record.protocol().equals(protocolName(version))) {
+            metrics.missed(MissReason.BINDING_MISMATCH);
+            return MemorySegment.NULL;
+        }
+        byte[] state = record.secretState();
+        MemorySegment session = state.length > 2 && state[0] == STATE_FORMAT ? decode(state) : MemorySegment.NULL;
+        if (session.equals(MemorySegment.NULL)) {
+            forget(record.id());
+            metrics.missed(MissReason.STORE_ERROR);
+            return MemorySegment.NULL;
+        }
+        MissReason refusal = refusal(session, version, hello, state[1] == 1);
+        if (refusal != null) {
+            NativeSsl.SSL_SESSION_free.invokeExact(session);
+            metrics.missed(refusal);
+            return MemorySegment.NULL;
+        }
+        markOurs(session);
+        metrics.resumed(mechanism, Protocol.of(protocolName(version)));
+        storeQuietly(record.resumedAt(now));
+        return session;
+    }
+
+    private static MemorySegment decode(byte[] state) throws Throwable {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment der = arena.allocate(state.length - 2);
+            MemorySegment.copy(state, 2, der, JAVA_BYTE, 0, state.length - 2);
+            MemorySegment cursor = arena.allocateFrom(ADDRESS, der);
+            return (MemorySegment) NativeSsl.d2i_SSL_SESSION.invokeExact(MemorySegment.NULL, cursor,
+                    (long) (state.length - 2));
+        }
+    }
+
+    /**
+     * The rules a full handshake on this connection would also have to pass, checked on a session found in
+     * the store or in a ticket. OpenSSL checks some of them again; checking first names the reason.
+     */
+    private @Nullable MissReason refusal(MemorySegment session, int version, ClientHello hello, boolean ems)
+            throws Throwable {
+        if ((int) NativeSsl.SSL_SESSION_get_protocol_version.invokeExact(session) != version) {
+            return MissReason.BINDING_MISMATCH;
+        }
+        MemorySegment cipher = (MemorySegment) NativeSsl.SSL_SESSION_get0_cipher.invokeExact(session);
+        if (cipher.equals(MemorySegment.NULL)) {
+            return MissReason.BINDING_MISMATCH;
+        }
+        int suite = Short.toUnsignedInt((short) NativeSsl.SSL_CIPHER_get_protocol_id.invokeExact(cipher));
+        if (!enabledCiphers.get(suite) || !hello.offers(suite)) {
+            return MissReason.BINDING_MISMATCH;
+        }
+        if (version != NativeSsl.TLS1_3_VERSION && (ems != hello.ems || !ems && !allowLegacyResumption)) {
+            return MissReason.BINDING_MISMATCH;
+        }
+        if (needClientAuth
+                && ((MemorySegment) NativeSsl.SSL_SESSION_get0_peer.invokeExact(session)).equals(MemorySegment.NULL)) {
+            return MissReason.BINDING_MISMATCH;
+        }
+        return null;
+    }
+
+    // ---- int new_session_cb(SSL *ssl, SSL_SESSION *sess): called after a full TLS 1.2 handshake and for
+    // every TLS 1.3 ticket; 0 = Reprise keeps no reference to the session
+
+    int newSession(MemorySegment ssl, MemorySegment session) {
+        try {
+            int version = (int) NativeSsl.SSL_version.invokeExact(ssl);
+            if ((int) NativeSsl.SSL_session_reused.invokeExact(ssl) == 0) {
+                metrics().fullHandshake(Protocol.of(protocolName(version)));
+            }
+            if (stateful) {
+                SessionRecord record = record(ssl, session, version);
+                if (record != null) {
+                    storeQuietly(record);
+                    metrics().sessionStored();
+                    markOurs(session);
+                }
+            }
+        } catch (Throwable e) {
+            // the session is simply not stored: a later resumption is a full handshake
+        }
+        return 0;
+    }
+
+    private @Nullable SessionRecord record(MemorySegment ssl, MemorySegment session, int version) throws Throwable {
+        byte[] id = sessionId(session);
+        byte[] der = encode(session);
+        if (id.length == 0 || id.length > SessionId.MAX_LENGTH || der == null) {
+            return null;
+        }
+        byte[] state = new byte[der.length + 2];
+        state[0] = STATE_FORMAT;
+        state[1] = (byte) (extendedMasterSecret(ssl) ? 1 : 0);
+        System.arraycopy(der, 0, state, 2, der.length);
+        java.util.Arrays.fill(der, (byte) 0);
+        ResumptionContext context = connector.context();
+        Instant now = context.clock().instant();
+        MemorySegment cipher = (MemorySegment) NativeSsl.SSL_SESSION_get0_cipher.invokeExact(session);
+        String sni = NativeSsl.string((MemorySegment) NativeSsl.SSL_get_servername.invokeExact(ssl,
+                NativeSsl.TLSEXT_NAMETYPE_HOST_NAME));
+        SessionRecord record = SessionRecord.builder()
+                .id(SessionId.of(id))
+                .protocol(protocolName(version))
+                .cipherSuite(Objects.requireNonNullElse(
+                        NativeSsl.string((MemorySegment) NativeSsl.SSL_CIPHER_standard_name.invokeExact(cipher)), "unknown"))
+                .hostConfig(hostConfig)
+                .sniHost(sni == null ? null : sni.toLowerCase(Locale.ROOT))
+                .created(now)
+                .expires(now.plus(timeout))
+                .peerIdentity(peerSubject(session))
+                .engine(ENGINE_NAME)
+                .node(context.node())
+                .secretState(state)
+                .build();
+        java.util.Arrays.fill(state, (byte) 0);
+        return record;
+    }
+
+    private static byte[] sessionId(MemorySegment session) throws Throwable {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment length = arena.allocate(JAVA_INT);
+            MemorySegment id = (MemorySegment) NativeSsl.SSL_SESSION_get_id.invokeExact(session, length);
+            int n = length.get(JAVA_INT, 0);
+            return id.equals(MemorySegment.NULL) || n <= 0 ? new byte[0] : id.reinterpret(n).toArray(JAVA_BYTE);
+        }
+    }
+
+    /** The session's DER form, or null if OpenSSL cannot encode it. */
+    private static byte @Nullable [] encode(MemorySegment session) throws Throwable {
+        int size = (int) NativeSsl.i2d_SSL_SESSION.invokeExact(session, MemorySegment.NULL);
+        if (size <= 0) {
+            return null;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment der = arena.allocate(size);
+            MemorySegment cursor = arena.allocateFrom(ADDRESS, der);
+            int written = (int) NativeSsl.i2d_SSL_SESSION.invokeExact(session, cursor);
+            byte[] bytes = written == size ? der.toArray(JAVA_BYTE) : null;
+            der.fill((byte) 0);
+            return bytes;
+        }
+    }
+
+    private static @Nullable String peerSubject(MemorySegment session) throws Throwable {
+        MemorySegment peer = (MemorySegment) NativeSsl.SSL_SESSION_get0_peer.invokeExact(session);
+        if (peer.equals(MemorySegment.NULL)) {
+            return null;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            int length = (int) NativeSsl.i2d_X509.invokeExact(peer, out);
+            if (length <= 0) {
+                return null;
+            }
+            MemorySegment der = out.get(ADDRESS, 0);
+            byte[] bytes = der.reinterpret(length).toArray(JAVA_BYTE);
+            NativeSsl.CRYPTO_free.invokeExact(der, MemorySegment.NULL, 0);
+            X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(bytes));
+            return certificate.getSubjectX500Principal().getName();
+        }
+    }
+
+    /** Whether the handshake on {@code ssl} uses the extended master secret, as noted from its ClientHello. */
+    private boolean extendedMasterSecret(MemorySegment ssl) throws Throwable {
+        return ((MemorySegment) NativeSsl.SSL_get_ex_data.invokeExact(ssl, sslExIndex)).address() == EMS_OFFERED;
+    }
+
+    // ---- void remove_session_cb(SSL_CTX *ctx, SSL_SESSION *sess): OpenSSL will not resume this session
+    // (it timed out, or its connection ended in a fatal alert). Only sessions that came from or went to the
+    // store are removed from it: OpenSSL also calls this for sessions of handshakes that never completed.
+
+    void removeSession(MemorySegment ctx, MemorySegment session) {
+        try {
+            if (stateful && !((MemorySegment) NativeSsl.SSL_SESSION_get_ex_data.invokeExact(session, exIndex))
+                    .equals(MemorySegment.NULL)) {
+                byte[] id = sessionId(session);
+                if (id.length > 0 && id.length <= SessionId.MAX_LENGTH) {
+                    forget(SessionId.of(id));
+                }
+            }
+        } catch (Throwable e) {
+            // nothing to undo: the session expires in the store anyway
+        }
+    }
+
+    private void markOurs(MemorySegment session) throws Throwable {
+        int unused = (int) NativeSsl.SSL_SESSION_set_ex_data.invokeExact(session, exIndex, MemorySegment.ofAddress(1));
+    }
+
+    // ---- int gen_cb(SSL *s, void *arg): before a ticket is sealed, bind it to this host
+
+    int generateTicket(MemorySegment ssl, MemorySegment arg) {
+        try (Arena arena = Arena.ofConfined()) {
+            String sni = NativeSsl.string((MemorySegment) NativeSsl.SSL_get_servername.invokeExact(ssl,
+                    NativeSsl.TLSEXT_NAMETYPE_HOST_NAME));
+            MemorySegment appdata = arena.allocateFrom(JAVA_BYTE, TicketBinding.encode(APPDATA_FORMAT,
+                    extendedMasterSecret(ssl), hostConfig, sni == null ? null : sni.toLowerCase(Locale.ROOT)));
+            MemorySegment session = (MemorySegment) NativeSsl.SSL_get_session.invokeExact(ssl);
+            int ok = (int) NativeSsl.SSL_SESSION_set1_ticket_appdata.invokeExact(session, appdata, appdata.byteSize());
+            if (ok == 1) {
+                metrics().ticketIssued();
+            }
+            return ok;
+        } catch (Throwable e) {
+            return 0;
+        }
+    }
+
+    // ---- SSL_TICKET_RETURN dec_cb(SSL *s, SSL_SESSION *ss, const unsigned char *keyname, size_t keyname_length,
+    //                              SSL_TICKET_STATUS status, void *arg)
+
+    int decryptTicket(MemorySegment ssl, MemorySegment session, MemorySegment keyName, long keyNameLength, int status,
+            MemorySegment arg) {
+        try {
+            if (status != NativeSsl.SSL_TICKET_NO_DECRYPT && status != NativeSsl.SSL_TICKET_SUCCESS
+                    && status != NativeSsl.SSL_TICKET_SUCCESS_RENEW) {
+                return NativeSsl.SSL_TICKET_RETURN_IGNORE_RENEW;
+            }
+            int version = (int) NativeSsl.SSL_version.invokeExact(ssl);
+            Mechanism mechanism = version == NativeSsl.TLS1_3_VERSION ? Mechanism.TLS13_PSK : Mechanism.TICKET;
+            ClientHello hello = helloOf(ssl);
+            requested(hello, mechanism);
+            ResumptionMetrics metrics = metrics();
+            if (status == NativeSsl.SSL_TICKET_NO_DECRYPT) {
+                metrics.missed(keyKnown(keyName, keyNameLength) ? MissReason.TICKET_INVALID
+                        : MissReason.TICKET_KEY_UNKNOWN);
+                return NativeSsl.SSL_TICKET_RETURN_IGNORE_RENEW;
+            }
+            MissReason refusal = ticketRefusal(ssl, session, version, hello);
+            if (refusal != null) {
+                metrics.missed(refusal);
+                return NativeSsl.SSL_TICKET_RETURN_IGNORE_RENEW;
+            }
+            metrics.resumed(mechanism, Protocol.of(protocolName(version)));
+            return status == NativeSsl.SSL_TICKET_SUCCESS ? NativeSsl.SSL_TICKET_RETURN_USE
+                    : NativeSsl.SSL_TICKET_RETURN_USE_RENEW;
+        } catch (Throwable e) {
+            return NativeSsl.SSL_TICKET_RETURN_IGNORE_RENEW;
+        }
+    }
+
+    private boolean keyKnown(MemorySegment keyName, long length) {
+        if (length < NativeSsl.TICKET_KEY_NAME_LENGTH || keyName.equals(MemorySegment.NULL)) {
+            return true;
+        }
+        byte[] name = keyName.reinterpret(NativeSsl.TICKET_KEY_NAME_LENGTH).toArray(JAVA_BYTE);
+        return connector.context().keyRing().decryptionKey(name, 0) != null;
+    }
+
+    private @Nullable MissReason ticketRefusal(MemorySegment ssl, MemorySegment session, int version,
+            @Nullable ClientHello hello) throws Throwable {
+        byte[] appdata;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment data = arena.allocate(ADDRESS);
+            MemorySegment length = arena.allocate(JAVA_LONG);
+            if ((int) NativeSsl.SSL_SESSION_get0_ticket_appdata.invokeExact(session, data, length) != 1) {
+                return MissReason.TICKET_INVALID;
+            }
+            long n = length.get(JAVA_LONG, 0);
+            appdata = n < 2 || n > 1024 ? new byte[0] : data.get(ADDRESS, 0).reinterpret(n).toArray(JAVA_BYTE);
+        }
+        TicketBinding binding = TicketBinding.decode(APPDATA_FORMAT, appdata);
+        if (binding == null) {
+            return MissReason.TICKET_INVALID;
+        }
+        long issued = (long) NativeSsl.SSL_SESSION_get_time.invokeExact(session);
+        if (!connector.context().clock().instant().isBefore(Instant.ofEpochSecond(issued).plus(timeout))) {
+            return MissReason.EXPIRED;
+        }
+        if (hello == null || !binding.hostConfig().equals(hostConfig) || !Objects.equals(binding.sni(), hello.sni)) {
+            return MissReason.BINDING_MISMATCH;
+        }
+        return refusal(session, version, hello, binding.extendedMasterSecret());
+    }
+
+    // ---- store access, never failing a handshake
+
+    private void storeQuietly(SessionRecord record) {
+        try {
+            connector.context().store().store(record);
+        } catch (RuntimeException e) {
+            metrics().storeError();
+        }
+    }
+
+    private void forget(SessionId id) {
+        try {
+            connector.context().store().remove(id);
+        } catch (RuntimeException e) {
+            metrics().storeError();
+        }
+    }
+
+    static String protocolName(int version) {
+        return switch (version) {
+            case NativeSsl.TLS1_3_VERSION -> "TLSv1.3";
+            case NativeSsl.TLS1_2_VERSION -> "TLSv1.2";
+            default -> "other";
+        };
+    }
+}

@@ -1,0 +1,133 @@
+package org.reprise.tomcat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.tomcat.util.net.SSLHostConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.reprise.core.metrics.Mechanism;
+import org.reprise.core.metrics.MetricsSnapshot;
+import org.reprise.core.metrics.MissReason;
+import org.reprise.core.session.SessionQuery;
+
+/** The OpenSSL engine resuming TLS 1.3 and TLS 1.2 sessions, as openssl s_client sees it and as the counters say. */
+class OpenSslEngineTest {
+
+    @TempDir
+    Path dir;
+
+    private final TestPki pki = new TestPki();
+
+    OpenSslEngineTest() throws Exception {
+    }
+
+    private TestServer server(SessionMode mode, Consumer<SSLHostConfig> customise) throws Exception {
+        return TestServer.start(dir, new TestServer.ConnectorSpec()
+                .settings(ResumptionSettings.builder().engine("openssl").sessionMode(mode).build())
+                .host(pki, dir, "localhost", false, false, customise)
+                .host(pki, dir, "other.test", false, false, customise));
+    }
+
+    /** s_client kept connected for a moment, so that it receives TLS 1.3 tickets sent after the handshake. */
+    private OpenSslClient.Result client(TestServer server, String name, boolean save, String... options)
+            throws Exception {
+        List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + server.port(),
+                "-servername", name, save ? "-sess_out" : "-sess_in", dir.resolve("session.pem").toString()));
+        command.addAll(List.of(options));
+        OpenSslClient.Result result = OpenSslClient.run(command, save ? 700 : 0);
+        assertTrue(result.handshakeCompleted(), result.output());
+        return result;
+    }
+
+    private static long sessions(TestServer server) {
+        return server.resumption(0).resumptionContext().store().list(SessionQuery.all(), Instant.now()).total();
+    }
+
+    @Test
+    void statefulResumesTls13FromTheStore() throws Exception {
+        try (TestServer server = server(SessionMode.STATEFUL, h -> { })) {
+            assertFalse(client(server, "localhost", true, "-tls1_3").reused());
+            OpenSslClient.Result again = client(server, "localhost", false, "-tls1_3");
+
+            assertTrue(again.protocolLine().startsWith("Reused, TLSv1.3"), again.output());
+            MetricsSnapshot m = server.metrics();
+            assertEquals(1, m.requested(Mechanism.TLS13_PSK));
+            assertEquals(1, m.hits(Mechanism.TLS13_PSK));
+            assertEquals(1, m.handshakesFull());
+            assertEquals(1, m.handshakesResumed());
+            assertEquals(m.requested(Mechanism.TLS13_PSK), m.hits(Mechanism.TLS13_PSK), "no misses");
+            assertTrue(sessions(server) >= 1, "TLS 1.3 sessions are in the store");
+        }
+    }
+
+    @Test
+    void statefulResumesTls12BySessionId() throws Exception {
+        try (TestServer server = server(SessionMode.STATEFUL, h -> { })) {
+            client(server, "localhost", true, "-tls1_2");
+            OpenSslClient.Result again = client(server, "localhost", false, "-tls1_2");
+
+            assertTrue(again.protocolLine().startsWith("Reused, TLSv1.2"), server.metrics() + again.output());
+            MetricsSnapshot m = server.metrics();
+            assertEquals(1, m.hits(Mechanism.SESSION_ID));
+            assertEquals(0, m.ticketsIssued(), "stateful TLS 1.2 uses session IDs only");
+            assertEquals(1, sessions(server));
+        }
+    }
+
+    @Test
+    void purgedSessionNoLongerResumes() throws Exception {
+        try (TestServer server = server(SessionMode.STATEFUL, h -> { })) {
+            client(server, "localhost", true, "-tls1_3");
+            server.resumption(0).resumptionContext().store().removeAll();
+
+            assertFalse(client(server, "localhost", false, "-tls1_3").reused());
+            assertEquals(1, server.metrics().misses(MissReason.UNKNOWN));
+        }
+    }
+
+    @Test
+    void statelessResumesTls13AndTls12ByTicket() throws Exception {
+        try (TestServer server = server(SessionMode.STATELESS, h -> { })) {
+            for (String version : List.of("-tls1_3", "-tls1_2")) {
+                client(server, "localhost", true, version);
+                OpenSslClient.Result again = client(server, "localhost", false, version);
+                assertTrue(again.reused(), version + ": " + server.metrics() + again.output());
+            }
+            MetricsSnapshot m = server.metrics();
+            assertEquals(1, m.hits(Mechanism.TLS13_PSK));
+            assertEquals(1, m.hits(Mechanism.TICKET));
+            assertEquals(0, sessions(server), "stateless mode stores nothing per session");
+        }
+    }
+
+    @Test
+    void retiredKeysStopEveryTicket() throws Exception {
+        try (TestServer server = server(SessionMode.STATELESS, h -> { })) {
+            client(server, "localhost", true, "-tls1_3");
+            server.resumption(0).resumptionContext().keyRing().retireAll();
+
+            assertFalse(client(server, "localhost", false, "-tls1_3").reused());
+            assertEquals(1, server.metrics().misses(MissReason.TICKET_KEY_UNKNOWN));
+        }
+    }
+
+    @Test
+    void anotherServerNameDoesNotResume() throws Exception {
+        for (SessionMode mode : SessionMode.values()) {
+            try (TestServer server = server(mode, h -> { })) {
+                client(server, "localhost", true, "-tls1_3");
+                OpenSslClient.Result elsewhere = client(server, "other.test", false, "-tls1_3");
+
+                assertFalse(elsewhere.reused(), mode + ": " + elsewhere.output());
+                assertEquals(1, server.metrics().misses(MissReason.BINDING_MISMATCH), mode.toString());
+            }
+        }
+    }
+}

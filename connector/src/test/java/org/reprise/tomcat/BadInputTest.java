@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -66,6 +67,11 @@ import org.reprise.core.ticket.TicketKey;
  * <p>All tests share one connector with two SSLHostConfigs ("localhost", the default, and "other.test").
  * After every test ({@link #connectorSurvived()}): no thread is left inside Reprise code, the connector
  * still completes a normal handshake, and nothing was logged at SEVERE with a stack trace.
+ *
+ * <p>The engine under test is the Bouncy Castle engine, unless the system properties
+ * {@code reprise.test.engine} and {@code reprise.test.sessionMode} name another: the OpenSSL engine's
+ * module runs this class once per session mode. Tests of a mechanism the mode does not offer (TLS 1.2
+ * tickets when stateful, stored session IDs when stateless) are skipped there.
  */
 class BadInputTest {
 
@@ -86,10 +92,21 @@ class BadInputTest {
     @TempDir
     Path tmp;
 
+    private static final ResumptionSettings ENGINE = ResumptionSettings.builder()
+            .engine(System.getProperty("reprise.test.engine", ResumptionSettings.BOUNCY_CASTLE_ENGINE))
+            .sessionMode(SessionMode.parse(System.getProperty("reprise.test.sessionMode", "stateful")))
+            .build();
+    /** The Bouncy Castle engine does both; the OpenSSL engine has TLS 1.2 tickets only when stateless. */
+    private static final boolean TLS12_TICKETS = ENGINE.engine().equals(ResumptionSettings.BOUNCY_CASTLE_ENGINE)
+            || ENGINE.sessionMode() == SessionMode.STATELESS;
+    private static final boolean STORED_SESSIONS = ENGINE.engine().equals(ResumptionSettings.BOUNCY_CASTLE_ENGINE)
+            || ENGINE.sessionMode() == SessionMode.STATEFUL;
+
     @BeforeAll
     static void startServer() throws Exception {
         pki = new TestPki();
         server = TestServer.start(serverDir, new TestServer.ConnectorSpec()
+                .settings(ENGINE)
                 .host(pki, serverDir, DEFAULT_HOST, false, false, h -> { })
                 .host(pki, serverDir, OTHER_HOST, false, false, h -> { }));
         Logger.getLogger("").addHandler(severeLogs);
@@ -185,6 +202,7 @@ class BadInputTest {
     @ParameterizedTest
     @EnumSource(TicketDamage.class)
     void damagedTicketMeansAFullHandshake(TicketDamage damage) throws Exception {
+        assumeTrue(TLS12_TICKETS, "no TLS 1.2 tickets in this session mode");
         Path saved = save(server, DEFAULT_HOST, "-tls1_2");
         Path damaged = tmp.resolve("damaged.pem");
         byte[] ticket = OpenSslSessionFile.rewriteTicket(saved, damaged, damage.damage);
@@ -219,6 +237,7 @@ class BadInputTest {
     @ParameterizedTest
     @EnumSource(value = Mechanism.class, names = {"SESSION_ID", "TICKET"})
     void sessionOfAnotherHostIsABindingMismatch(Mechanism mechanism) throws Exception {
+        assumeTrue(mechanism == Mechanism.TICKET ? TLS12_TICKETS : STORED_SESSIONS, "not offered in this session mode");
         String[] options = mechanism == Mechanism.TICKET ? new String[] {"-tls1_2"}
                 : new String[] {"-tls1_2", "-no_ticket"};
         Path saved = save(server, DEFAULT_HOST, options);

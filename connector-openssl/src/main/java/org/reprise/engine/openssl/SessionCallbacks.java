@@ -55,8 +55,10 @@ final class SessionCallbacks {
 
     private static final byte STATE_FORMAT = 1;
     private static final byte APPDATA_FORMAT = 1;
-    private static final long EMS_NOT_OFFERED = 1;
+    /** Flags kept on each connection (SSL ex_data, a tagged value rather than a pointer: nothing to free). */
+    private static final long SEEN = 1;
     private static final long EMS_OFFERED = 2;
+    private static final long FULL_HANDSHAKE_COUNTED = 4;
     private static final Linker LINKER = Linker.nativeLinker();
 
     private final ConnectorBinding connector;
@@ -182,10 +184,8 @@ final class SessionCallbacks {
             hello.ems = (int) NativeSsl.SSL_client_hello_get0_ext.invokeExact(ssl,
                     NativeSsl.TLSEXT_TYPE_EXTENDED_MASTER_SECRET, out, length) == 1;
             // OpenSSL answers "is EMS in use" only after the handshake, but sessions and tickets are made during
-            // it; a full TLS 1.2 handshake uses EMS exactly when the client offers it, so keep the offer on the
-            // connection (a tagged value, not a pointer: nothing to free).
-            int unused = (int) NativeSsl.SSL_set_ex_data.invokeExact(ssl, sslExIndex,
-                    MemorySegment.ofAddress(hello.ems ? EMS_OFFERED : EMS_NOT_OFFERED));
+            // it; a full TLS 1.2 handshake uses EMS exactly when the client offers it, so keep the offer.
+            setFlags(ssl, SEEN | (hello.ems ? EMS_OFFERED : 0));
             long cipherBytes = (long) NativeSsl.SSL_client_hello_get0_ciphers.invokeExact(ssl, out);
             if (cipherBytes > 0) {
                 hello.ciphers = out.get(ADDRESS, 0).reinterpret(cipherBytes).toArray(JAVA_BYTE);
@@ -331,15 +331,13 @@ final class SessionCallbacks {
         return null;
     }
 
-    // ---- int new_session_cb(SSL *ssl, SSL_SESSION *sess): called after a full TLS 1.2 handshake and for
-    // every TLS 1.3 ticket; 0 = Reprise keeps no reference to the session
+    // ---- int new_session_cb(SSL *ssl, SSL_SESSION *sess): called after a full TLS 1.2 handshake that made a
+    // session ID and for every TLS 1.3 ticket; 0 = Reprise keeps no reference to the session
 
     int newSession(MemorySegment ssl, MemorySegment session) {
         try {
             int version = (int) NativeSsl.SSL_version.invokeExact(ssl);
-            if ((int) NativeSsl.SSL_session_reused.invokeExact(ssl) == 0) {
-                metrics().fullHandshake(Protocol.of(protocolName(version)));
-            }
+            countFullHandshake(ssl, version);
             if (stateful) {
                 SessionRecord record = record(ssl, session, version);
                 if (record != null) {
@@ -435,7 +433,31 @@ final class SessionCallbacks {
 
     /** Whether the handshake on {@code ssl} uses the extended master secret, as noted from its ClientHello. */
     private boolean extendedMasterSecret(MemorySegment ssl) throws Throwable {
-        return ((MemorySegment) NativeSsl.SSL_get_ex_data.invokeExact(ssl, sslExIndex)).address() == EMS_OFFERED;
+        return (flags(ssl) & EMS_OFFERED) != 0;
+    }
+
+    private long flags(MemorySegment ssl) throws Throwable {
+        return ((MemorySegment) NativeSsl.SSL_get_ex_data.invokeExact(ssl, sslExIndex)).address();
+    }
+
+    private void setFlags(MemorySegment ssl, long flags) throws Throwable {
+        int unused = (int) NativeSsl.SSL_set_ex_data.invokeExact(ssl, sslExIndex, MemorySegment.ofAddress(flags));
+    }
+
+    /**
+     * Counts a completed full handshake once per connection. OpenSSL reports one through the new-session
+     * callback (a session ID made, every TLS 1.3 ticket) or, for a TLS 1.2 handshake that issues a ticket
+     * and so gets no session ID, only through the ticket callback; either may come first.
+     */
+    private void countFullHandshake(MemorySegment ssl, int version) throws Throwable {
+        if ((int) NativeSsl.SSL_session_reused.invokeExact(ssl) != 0) {
+            return;
+        }
+        long flags = flags(ssl);
+        if ((flags & FULL_HANDSHAKE_COUNTED) == 0) {
+            setFlags(ssl, flags | FULL_HANDSHAKE_COUNTED);
+            metrics().fullHandshake(Protocol.of(protocolName(version)));
+        }
     }
 
     // ---- void remove_session_cb(SSL_CTX *ctx, SSL_SESSION *sess): OpenSSL will not resume this session
@@ -473,6 +495,7 @@ final class SessionCallbacks {
             if (ok == 1) {
                 metrics().ticketIssued();
             }
+            countFullHandshake(ssl, (int) NativeSsl.SSL_version.invokeExact(ssl));
             return ok;
         } catch (Throwable e) {
             return 0;

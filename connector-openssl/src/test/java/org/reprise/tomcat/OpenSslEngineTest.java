@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.tomcat.util.net.SSLHostConfig;
@@ -35,15 +34,9 @@ class OpenSslEngineTest {
                 .host(pki, dir, "other.test", false, false, customise));
     }
 
-    /** s_client kept connected for a moment, so that it receives TLS 1.3 tickets sent after the handshake. */
     private OpenSslClient.Result client(TestServer server, String name, boolean save, String... options)
             throws Exception {
-        List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + server.port(),
-                "-servername", name, save ? "-sess_out" : "-sess_in", dir.resolve("session.pem").toString()));
-        command.addAll(List.of(options));
-        OpenSslClient.Result result = OpenSslClient.run(command, save ? 700 : 0);
-        assertTrue(result.handshakeCompleted(), result.output());
-        return result;
+        return SClient.connect(server.port(), name, dir.resolve("session.pem"), save, options);
     }
 
     private static long sessions(TestServer server) {

@@ -141,6 +141,13 @@ final class ConnectorResumption implements ConnectorBinding {
                         key -> metrics.keyRotated(), keyStore);
         ResumptionContext created = new ResumptionContext(store, ring, new TicketSealer(ring, random), metrics,
                 Clock.systemUTC(), settings.node());
+        try {
+            // Load the keys other nodes made before the first handshake needs them, so that a node that has
+            // just started opens the tickets of the others; if the store fails, maintenance retries and logs it.
+            ring.refresh();
+        } catch (RuntimeException storeUnavailable) {
+            metrics.storeError();
+        }
         maintenance = new Maintenance(created, name, settings.sweepInterval());
         return created;
     }

@@ -159,6 +159,18 @@ class ClusterTest {
     }
 
     @Test
+    void aNodeOpensTheOthersTicketsFromItsFirstHandshake() throws Exception {
+        try (TestServer a = node("a")) {
+            Path session = dir.resolve("ticket.pem");
+            connect(a, session, true, "-tls1_2");
+            try (TestServer b = node("b")) {
+                assertTrue(connect(b, session, false, "-tls1_2").reused(), "node b's very first handshake: "
+                        + b.metrics());
+            }
+        }
+    }
+
+    @Test
     void aPurgeOnOneNodeStopsResumptionOnTheOtherWithinASecond() throws Exception {
         try (TestServer a = node("a"); TestServer b = node("b")) {
             Path session = dir.resolve("s.pem");

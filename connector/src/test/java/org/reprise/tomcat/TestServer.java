@@ -142,6 +142,10 @@ final class TestServer implements AutoCloseable {
         return connectors.get(connector).getLocalPort();
     }
 
+    Connector connector(int connector) {
+        return connectors.get(connector);
+    }
+
     ResumptionSslImplementation resumption(int connector) {
         Object handler = connectors.get(connector).getProtocolHandler();
         if (handler instanceof Http11NioResumptionProtocol nio) {

@@ -153,9 +153,18 @@ class ConnectorSettingsTest {
     }
 
     @ParameterizedTest(name = "{0}=\"{1}\"")
-    @CsvSource({"ticketKeyRotation, soon", "allowLegacyResumption, maybe"})
+    @CsvSource({"ticketKeyRotation, soon", "allowLegacyResumption, maybe", "sessionMode, sometimes",
+            "resumptionEngine, gnutls"})
     void invalidAttributeStopsStartup(String attribute, String value) throws Exception {
         assertStartFailsNaming(attribute, hostSpec("bad", h -> { }).property(attribute, value));
+    }
+
+    /** This module's tests run without the OpenSSL engine's jar (and on Java 17): selecting it says what is missing. */
+    @Test
+    void openSslEngineMissingStopsStartupNamingWhatToAdd() throws Exception {
+        String messages = assertStartFailsNaming("resumptionEngine=\"openssl\"",
+                hostSpec("bad", h -> { }).property("resumptionEngine", "openssl"));
+        assertTrue(messages.contains("reprise-connector-openssl") && messages.contains("Java 22"), messages);
     }
 
     @Test
@@ -239,7 +248,7 @@ class ConnectorSettingsTest {
      * Starting a server with {@code spec} fails with a message naming {@code setting}, and leaves no
      * listening port, thread or MBean behind.
      */
-    private void assertStartFailsNaming(String setting, TestServer.ConnectorSpec spec) throws Exception {
+    private String assertStartFailsNaming(String setting, TestServer.ConnectorSpec spec) throws Exception {
         int port = freePort();
         spec.property("port", Integer.toString(port));
         Set<Thread> threadsBefore = Thread.getAllStackTraces().keySet();
@@ -254,6 +263,7 @@ class ConnectorSettingsTest {
         assertEquals(Set.of(), serverThreadsNotIn(threadsBefore), "threads left by the failed start");
         assertEquals(repriseBefore, mbeans(REPRISE_MBEANS), "Reprise MBeans left by the failed start");
         assertEquals(tomcatBefore, mbeans(TOMCAT_MBEANS), "Tomcat MBeans left by the failed start");
+        return messages;
     }
 
     /** Live threads, other than {@code known}, that are Tomcat's or run Tomcat or Reprise code. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.tomcat.util.net.SSLHostConfig;
 import org.junit.jupiter.api.Test;
@@ -108,6 +109,38 @@ class OpenSslEngineTest {
 
             assertFalse(client(server, "localhost", false, "-tls1_3").reused());
             assertEquals(1, server.metrics().misses(MissReason.TICKET_KEY_UNKNOWN));
+        }
+    }
+
+    @Test
+    void nothingResumesAfterTheSessionTimeout() throws Exception {
+        for (SessionMode mode : SessionMode.values()) {
+            try (TestServer server = server(mode, h -> h.setSessionTimeout(2))) {
+                client(server, "localhost", true, "-tls1_3");
+                TimeUnit.MILLISECONDS.sleep(3100);
+
+                assertFalse(client(server, "localhost", false, "-tls1_3").reused(), mode.toString());
+                // OpenSSL's client may not even offer a ticket past its lifetime hint; when it does, the store
+                // never returns an expired session, and an expired stateless ticket is recognised as one
+                MissReason expected = mode == SessionMode.STATEFUL ? MissReason.UNKNOWN : MissReason.EXPIRED;
+                MetricsSnapshot m = server.metrics();
+                assertEquals(0, m.handshakesResumed(), mode + ": " + m);
+                assertEquals(m.requested(Mechanism.TLS13_PSK), m.misses(expected), mode + ": " + m);
+            }
+        }
+    }
+
+    @Test
+    void aCipherSuiteTheClientNoLongerOffersDoesNotResume() throws Exception {
+        for (SessionMode mode : SessionMode.values()) {
+            try (TestServer server = server(mode, h -> { })) {
+                client(server, "localhost", true, "-tls1_2", "-cipher", "ECDHE-ECDSA-AES256-GCM-SHA384");
+                OpenSslClient.Result again = client(server, "localhost", false, "-tls1_2", "-cipher",
+                        "ECDHE-ECDSA-AES128-GCM-SHA256");
+
+                assertFalse(again.reused(), mode + ": " + again.output());
+                assertEquals(1, server.metrics().misses(MissReason.BINDING_MISMATCH), mode + ": " + server.metrics());
+            }
         }
     }
 

@@ -32,7 +32,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /** Test keys and certificates: a CA, server certificates it signs (EC or RSA), and client certificates. */
 public final class TestPki {
 
-    static final String PASSWORD = "changeit";
+    public static final String PASSWORD = "changeit";
 
     final KeyPair caKeys;
     final X509Certificate ca;
@@ -56,7 +56,7 @@ public final class TestPki {
     }
 
     /** Writes a PKCS12 keystore with the key under alias "tomcat". */
-    Path pkcs12(Path dir, String name, Issued issued) throws Exception {
+    public Path pkcs12(Path dir, String name, Issued issued) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         ks.setKeyEntry("tomcat", issued.keys().getPrivate(), PASSWORD.toCharArray(),

@@ -7,16 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.tomcat.util.net.SSLHostConfig;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.reprise.core.metrics.Mechanism;
@@ -38,48 +35,31 @@ import org.reprise.store.jdbc.TcpProxy;
  */
 class ClusterTest {
 
-    private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test";
+    private static final String POSTGRES = ClusterDatabase.POSTGRES;
 
     @TempDir
     Path dir;
 
     private final TestPki pki = new TestPki();
-    private final String prefix = "it" + Long.toHexString(new SecureRandom().nextLong() & 0xffffffffL) + "_";
-    private Path dataKey;
+    private ClusterDatabase database;
 
     ClusterTest() throws Exception {
     }
 
-    @AfterEach
-    void dropTables() throws SQLException {
-        try (Connection c = DriverManager.getConnection(POSTGRES, "postgres", "");
-                Statement s = c.createStatement()) {
-            for (String table : List.of("sessions", "ticket_keys", "purges", "schema_version")) {
-                s.execute("DROP TABLE IF EXISTS " + prefix + table);
-            }
-        }
+    @BeforeEach
+    void makeTables() throws Exception {
+        database = new ClusterDatabase(dir, "it");
     }
 
-    private Path dataKey() throws Exception {
-        if (dataKey == null) {
-            byte[] key = new byte[32];
-            new SecureRandom().nextBytes(key);
-            dataKey = dir.resolve("data.key");
-            Files.writeString(dataKey, Base64.getEncoder().encodeToString(key) + "\n");
-        }
-        return dataKey;
+    @AfterEach
+    void dropTables() throws SQLException {
+        database.close();
     }
 
     private TestServer node(String name, String jdbcUrl, java.util.function.Consumer<SSLHostConfig> host)
             throws Exception {
         Path nodeDir = Files.createDirectories(dir.resolve(name));
-        return TestServer.start(nodeDir, new TestServer.ConnectorSpec()
-                .property("store", "jdbc")
-                .property("jdbcUrl", jdbcUrl)
-                .property("jdbcUser", jdbcUrl.startsWith("jdbc:h2:") ? "sa" : "postgres")
-                .property("jdbcTablePrefix", prefix)
-                .property("dataKeyFile", dataKey().toString())
-                .property("node", name)
+        return TestServer.start(nodeDir, database.node(new TestServer.ConnectorSpec(), jdbcUrl, name)
                 .property("sweepInterval", "1s")
                 .host(pki, nodeDir, "localhost", false, false, host));
     }
@@ -101,12 +81,7 @@ class ClusterTest {
     }
 
     private long rows(String where) throws SQLException {
-        try (Connection c = DriverManager.getConnection(POSTGRES, "postgres", "");
-                Statement s = c.createStatement();
-                ResultSet r = s.executeQuery("SELECT COUNT(*) FROM " + prefix + "sessions " + where)) {
-            r.next();
-            return r.getLong(1);
-        }
+        return database.sessionRows(where);
     }
 
     private static void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
@@ -145,9 +120,9 @@ class ClusterTest {
             assertEquals(1, b.metrics().hits(Mechanism.TICKET));
 
             byte[] masterSecret = HexFormat.of().parseHex(field(first, "Master-Key"));
-            try (Connection c = DriverManager.getConnection(POSTGRES, "postgres", "");
-                    PreparedStatement s = c.prepareStatement("SELECT node, secret FROM " + prefix
-                            + "sessions WHERE id = ?")) {
+            try (Connection c = database.connect();
+                    PreparedStatement s = c.prepareStatement("SELECT node, secret FROM "
+                            + database.table("sessions") + " WHERE id = ?")) {
                 s.setString(1, field(first, "Session-ID").toLowerCase(Locale.ROOT));
                 try (ResultSet r = s.executeQuery()) {
                     assertTrue(r.next());
@@ -229,8 +204,8 @@ class ClusterTest {
             Path session = dir.resolve("s.pem");
             String id = field(connect(a, session, true, "-tls1_2", "-no_ticket"), "Session-ID").toLowerCase(Locale.ROOT);
             awaitRow(id);
-            try (Connection c = DriverManager.getConnection(POSTGRES, "postgres", "");
-                    PreparedStatement s = c.prepareStatement("UPDATE " + prefix + "sessions SET secret = ? WHERE id = ?")) {
+            try (Connection c = database.connect();
+                    PreparedStatement s = c.prepareStatement("UPDATE " + database.table("sessions") + " SET secret = ? WHERE id = ?")) {
                 s.setBytes(1, "not a sealed secret at all, just junk".getBytes(StandardCharsets.US_ASCII));
                 s.setString(2, id);
                 assertEquals(1, s.executeUpdate());

@@ -2,12 +2,6 @@ package org.reprise.tomcat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
-import java.util.Base64;
-import java.util.List;
 import org.reprise.core.metrics.MetricsSnapshot;
 
 /**
@@ -17,24 +11,19 @@ import org.reprise.core.metrics.MetricsSnapshot;
  */
 final class TwoNodes implements AutoCloseable {
 
-    static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test";
-
     final TestPki pki = new TestPki();
     private final Path dir;
     private final String jdbcUrl;
-    private final String prefix = "load" + Long.toHexString(new SecureRandom().nextLong() & 0xffffffffL) + "_";
-    private final Path dataKey;
+    private final ClusterDatabase database;
     private final TestServer[] nodes = new TestServer[2];
     private final TestPki.Issued certificate;
 
     /** @param proxyPort a port that forwards to PostgreSQL, or null to connect directly */
     TwoNodes(Path dir, Integer proxyPort) throws Exception {
         this.dir = dir;
-        this.jdbcUrl = proxyPort == null ? POSTGRES : "jdbc:postgresql://127.0.0.1:" + proxyPort + "/test";
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        dataKey = dir.resolve("data.key");
-        Files.writeString(dataKey, Base64.getEncoder().encodeToString(key) + "\n");
+        this.jdbcUrl = proxyPort == null ? ClusterDatabase.POSTGRES
+                : "jdbc:postgresql://127.0.0.1:" + proxyPort + "/test";
+        this.database = new ClusterDatabase(dir, "load");
         certificate = pki.server("localhost", false);
         nodes[0] = start("a");
         nodes[1] = start("b");
@@ -43,13 +32,7 @@ final class TwoNodes implements AutoCloseable {
     private TestServer start(String name) throws Exception {
         Path nodeDir = Files.createDirectories(dir.resolve(name + System.nanoTime()));
         Path keystore = pki.pkcs12(nodeDir, "localhost", certificate);
-        TestServer.ConnectorSpec spec = new TestServer.ConnectorSpec()
-                .property("store", "jdbc")
-                .property("jdbcUrl", jdbcUrl)
-                .property("jdbcUser", "postgres")
-                .property("jdbcTablePrefix", prefix)
-                .property("dataKeyFile", dataKey.toString())
-                .property("node", name)
+        TestServer.ConnectorSpec spec = database.node(new TestServer.ConnectorSpec(), jdbcUrl, name)
                 .host(pki, nodeDir, "localhost", false, false, host -> {
                     host.setProtocols("TLSv1.2");
                     host.getCertificates().iterator().next().setCertificateKeystoreFile(keystore.toString());
@@ -83,12 +66,7 @@ final class TwoNodes implements AutoCloseable {
                 node.close();
             }
         } finally {
-            try (Connection c = DriverManager.getConnection(POSTGRES, "postgres", "");
-                    Statement s = c.createStatement()) {
-                for (String table : List.of("sessions", "ticket_keys", "purges", "purge_counter", "schema_version")) {
-                    s.execute("DROP TABLE IF EXISTS " + prefix + table);
-                }
-            }
+            database.close();
         }
     }
 }

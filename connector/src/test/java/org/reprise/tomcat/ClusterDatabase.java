@@ -1,0 +1,84 @@
+package org.reprise.tomcat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * The machine's PostgreSQL as a cluster's session database, for one test: tables under a random prefix of
+ * their own (so tests never see each other's rows), a data key, and the connector attributes that put a
+ * node on them. {@link #close()} drops every table the JDBC store made.
+ */
+final class ClusterDatabase implements AutoCloseable {
+
+    static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test";
+    private static final List<String> TABLES = List.of("sessions", "ticket_keys", "purges", "purge_counter",
+            "schema_version");
+
+    private final String prefix;
+    private final Path dataKey;
+
+    /**
+     * @param dir   where the data key file goes
+     * @param label starts the table prefix, to tell whose tables are whose
+     */
+    ClusterDatabase(Path dir, String label) throws Exception {
+        SecureRandom random = new SecureRandom();
+        this.prefix = label + Long.toHexString(random.nextLong() & 0xffffffffL) + "_";
+        byte[] key = new byte[32];
+        random.nextBytes(key);
+        this.dataKey = Files.writeString(Files.createDirectories(dir).resolve("data.key"),
+                Base64.getEncoder().encodeToString(key) + "\n");
+    }
+
+    /**
+     * Points a node at this database: {@code store="jdbc"} and its attributes.
+     *
+     * @param jdbcUrl the database, directly ({@link #POSTGRES}) or through a proxy
+     * @param node    the node's name
+     * @return {@code spec}
+     */
+    TestServer.ConnectorSpec node(TestServer.ConnectorSpec spec, String jdbcUrl, String node) {
+        return spec.property("store", "jdbc")
+                .property("jdbcUrl", jdbcUrl)
+                .property("jdbcUser", jdbcUrl.startsWith("jdbc:h2:") ? "sa" : "postgres")
+                .property("jdbcTablePrefix", prefix)
+                .property("dataKeyFile", dataKey.toString())
+                .property("node", node);
+    }
+
+    /** @return how many session rows match {@code where} (SQL, may be empty) */
+    long sessionRows(String where) throws SQLException {
+        try (Connection c = connect();
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT COUNT(*) FROM " + prefix + "sessions " + where)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    /** @return the name of one of this test's tables, such as {@code sessions} */
+    String table(String name) {
+        return prefix + name;
+    }
+
+    Connection connect() throws SQLException {
+        return DriverManager.getConnection(POSTGRES, "postgres", "");
+    }
+
+    @Override
+    public void close() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            for (String table : TABLES) {
+                s.execute("DROP TABLE IF EXISTS " + prefix + table);
+            }
+        }
+    }
+}

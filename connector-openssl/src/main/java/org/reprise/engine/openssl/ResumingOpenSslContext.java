@@ -30,6 +30,7 @@ final class ResumingOpenSslContext extends OpenSSLContext {
 
     private final SSLHostConfig host;
     private final ConnectorBinding connector;
+    /** Never read: held so that the callbacks' upcall stubs live exactly as long as this context. */
     private @Nullable SessionCallbacks callbacks;
     private boolean opened;
 
@@ -90,10 +91,5 @@ final class ResumingOpenSslContext extends OpenSSLContext {
                 connector.close();
             }
         }
-    }
-
-    /** @return the installed callbacks; held so that their upcall stubs live as long as this context */
-    @Nullable SessionCallbacks callbacks() {
-        return callbacks;
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.tomcat.util.net.SSLHostConfig;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.reprise.core.metrics.Mechanism;
@@ -22,6 +23,11 @@ class OpenSslCertificatesTest {
     private final TestPki pki = new TestPki();
 
     OpenSslCertificatesTest() throws Exception {
+    }
+
+    @BeforeAll
+    static void openSslIsHere() {
+        OpenSslPresent.assumeAvailable();
     }
 
     private TestServer server(Path base, MemorySessionStore store, String verification) throws Exception {

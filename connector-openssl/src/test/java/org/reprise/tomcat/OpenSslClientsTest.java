@@ -22,6 +22,7 @@ import javax.net.ssl.SSLParameters;
 import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 import org.apache.tomcat.util.net.openssl.panama.OpenSSLContext;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,6 +40,11 @@ class OpenSslClientsTest {
     private TestServer server;
 
     OpenSslClientsTest() throws Exception {
+    }
+
+    @BeforeAll
+    static void openSslIsHere() {
+        OpenSslPresent.assumeAvailable();
     }
 
     private void start(SessionMode mode) throws Exception {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.reprise.core.metrics.Mechanism;
@@ -31,6 +32,11 @@ class OpenSslClusterTest {
     private ClusterDatabase database;
 
     OpenSslClusterTest() throws Exception {
+    }
+
+    @BeforeAll
+    static void openSslIsHere() {
+        OpenSslPresent.assumeAvailable();
     }
 
     @BeforeEach

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.tomcat.util.net.SSLHostConfig;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.reprise.core.metrics.Mechanism;
@@ -26,6 +27,11 @@ class OpenSslEngineTest {
     private final TestPki pki = new TestPki();
 
     OpenSslEngineTest() throws Exception {
+    }
+
+    @BeforeAll
+    static void openSslIsHere() {
+        OpenSslPresent.assumeAvailable();
     }
 
     private TestServer server(SessionMode mode, Consumer<SSLHostConfig> customise) throws Exception {

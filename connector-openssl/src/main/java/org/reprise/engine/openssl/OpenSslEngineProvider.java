@@ -1,5 +1,7 @@
 package org.reprise.engine.openssl;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.SymbolLookup;
 import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 import org.apache.tomcat.util.net.SSLUtil;
 import org.reprise.tomcat.ConnectorBinding;
@@ -36,6 +38,13 @@ public final class OpenSslEngineProvider implements EngineProvider {
         } catch (IllegalStateException | ExceptionInInitializerError | NoClassDefFoundError e) {
             Throwable cause = e instanceof ExceptionInInitializerError init && init.getCause() != null ? init.getCause() : e;
             throw new IllegalStateException("Reprise setting resumptionEngine=\"openssl\": " + cause.getMessage(), e);
+        }
+        String tomcatsName = System.mapLibraryName("ssl");
+        try (Arena probe = Arena.ofConfined()) {
+            SymbolLookup.libraryLookup(tomcatsName, probe);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("Reprise setting resumptionEngine=\"openssl\": Tomcat's OpenSSL binding opens "
+                    + tomcatsName + ", which this machine lacks; on Debian or Ubuntu install libssl-dev", e);
         }
     }
 

@@ -151,6 +151,27 @@ class OpenSslEngineTest {
     }
 
     @Test
+    void aBouncyCastleAndAnOpenSslConnectorRunSideBySide() throws Exception {
+        try (TestServer server = TestServer.start(dir,
+                new TestServer.ConnectorSpec().host(pki, dir, "localhost", false, false, h -> { }),
+                new TestServer.ConnectorSpec().settings(ResumptionSettings.builder().engine("openssl").build())
+                        .host(pki, dir, "localhost", false, false, h -> { }))) {
+            for (int connector = 0; connector < 2; connector++) {
+                Path session = dir.resolve("c" + connector + ".pem");
+                SClient.connect(server.port(connector), "localhost", session, true, "-tls1_2");
+                assertTrue(SClient.connect(server.port(connector), "localhost", session, false, "-tls1_2").reused(),
+                        "connector " + connector);
+                assertEquals(1, server.metrics(connector).handshakesResumed(), "connector " + connector);
+            }
+            Path tls13 = dir.resolve("tls13.pem");
+            SClient.connect(server.port(1), "localhost", tls13, true, "-tls1_3");
+            assertTrue(SClient.connect(server.port(1), "localhost", tls13, false, "-tls1_3").reused(), "TLS 1.3");
+            assertEquals(0, server.metrics(0).requested(Mechanism.TLS13_PSK),
+                    "each connector counts only its own handshakes");
+        }
+    }
+
+    @Test
     void anotherServerNameDoesNotResume() throws Exception {
         for (SessionMode mode : SessionMode.values()) {
             try (TestServer server = server(mode, h -> { })) {

@@ -143,10 +143,10 @@ final class ConnectorResumption implements ConnectorBinding {
                 Clock.systemUTC(), settings.node());
         try {
             // Load the keys other nodes made before the first handshake needs them, so that a node that has
-            // just started opens the tickets of the others; if the store fails, maintenance retries and logs it.
+            // just started opens the tickets of the others.
             ring.refresh();
         } catch (RuntimeException storeUnavailable) {
-            metrics.storeError();
+            // the maintenance thread refreshes again at once, and logs the failure if it lasts
         }
         maintenance = new Maintenance(created, name, settings.sweepInterval());
         return created;

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -52,8 +53,9 @@ public final class BenchServer {
         BenchStores stores = null;
         ResumptionSettings.Builder settings = ResumptionSettings.builder().name("bench");
         if (o.store != null) {
+            // a connector's default lookup budget and node cache (retrieveBudget 50 ms, 10,000 sessions)
             stores = BenchStores.open(o.store, Math.max(o.sessions * 2L, 20_480), 10_000, o.tablePrefix,
-                    o.dataDir);
+                    o.dataDir, Duration.ofMillis(50));
             long start = System.nanoTime();
             stores.fill(o.sessions);
             System.err.printf("bench: %,d sessions stored in %s in %.1f s%n", o.sessions, o.store,

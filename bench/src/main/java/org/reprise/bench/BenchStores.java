@@ -61,21 +61,22 @@ final class BenchStores implements AutoCloseable {
      * @param cacheSize how many sessions a JDBC store caches in the JVM (1: nearly every lookup reads the database)
      * @param prefix    table prefix for JDBC stores
      * @param h2Dir     where the H2 database lives
+     * @param budget    how long a JDBC lookup may take before it fails (a connector's {@code retrieveBudget})
      */
-    static BenchStores open(String kind, long capacity, int cacheSize, String prefix, String h2Dir) {
+    static BenchStores open(String kind, long capacity, int cacheSize, String prefix, String h2Dir, Duration budget) {
         switch (kind.toLowerCase(Locale.ROOT)) {
             case "memory":
                 return new BenchStores(new MemorySessionStore(capacity), null, null, null, prefix);
             case "h2":
-                return jdbc("jdbc:h2:file:" + h2Dir + "/sessions", "sa", cacheSize, prefix);
+                return jdbc("jdbc:h2:file:" + h2Dir + "/sessions", "sa", cacheSize, prefix, budget);
             case "postgres":
-                return jdbc(POSTGRES_URL, POSTGRES_USER, cacheSize, prefix);
+                return jdbc(POSTGRES_URL, POSTGRES_USER, cacheSize, prefix, budget);
             default:
                 throw new IllegalArgumentException("store must be memory, h2 or postgres, not " + kind);
         }
     }
 
-    private static BenchStores jdbc(String url, String user, int cacheSize, String prefix) {
+    private static BenchStores jdbc(String url, String user, int cacheSize, String prefix, Duration budget) {
         byte[] key = new byte[DataKeys.KEY_LENGTH];
         new SecureRandom().nextBytes(key);
         JdbcStoreConfig config = JdbcStoreConfig.builder()
@@ -84,6 +85,7 @@ final class BenchStores implements AutoCloseable {
                 .tablePrefix(prefix)
                 .poolSize(8)
                 .cacheSize(cacheSize)
+                .retrieveBudget(budget)
                 .writeQueueCapacity(FILL_CHUNK)
                 .dataKeys(DataKeys.parse(Base64.getEncoder().encodeToString(key)))
                 .build();

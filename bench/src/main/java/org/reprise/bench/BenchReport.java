@@ -268,9 +268,10 @@ public final class BenchReport {
     }
 
     private static String mbCell(RunResults.@Nullable Cell c) {
-        return c == null ? "–" : String.format(Locale.ROOT, "**%.0f** (%.0f–%.0f), client CPU %.2f, server CPU %.2f",
+        return c == null ? "–" : String.format(Locale.ROOT,
+                "**%.0f** (%.0f–%.0f), client CPU %.2f, server CPU %.2f, %.0f MB per server CPU second",
                 c.median("mb_per_s"), c.min("mb_per_s"), c.max("mb_per_s"), c.median("client_cpu"),
-                c.median("server_cpu_share"));
+                c.median("server_cpu_share"), c.median("mb_per_s") / c.median("server_cpu_share"));
     }
 
     private void storeSize() {

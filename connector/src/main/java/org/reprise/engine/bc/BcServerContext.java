@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Vector;
 import javax.net.ssl.SSLEngine;
@@ -39,6 +40,8 @@ public final class BcServerContext {
     final HostPolicy policy;
     final ResumptionContext resumption;
     final Certificate chain12;
+    /** {@link #chain12}'s certificates, encoded, to recognise the host's chain in a stored session. */
+    final List<byte[]> encodedChain;
     final Certificate chain13;
     final Vector<X500Name> acceptedIssuers;
 
@@ -58,6 +61,7 @@ public final class BcServerContext {
         this.resumption = resumption;
         TlsCertificate[] certificates = identity.chain().stream().map(this::toTls).toArray(TlsCertificate[]::new);
         this.chain12 = new Certificate(certificates);
+        this.encodedChain = encoded(certificates);
         CertificateEntry[] entries = new CertificateEntry[certificates.length];
         for (int i = 0; i < entries.length; i++) {
             entries[i] = new CertificateEntry(certificates[i], null);
@@ -69,6 +73,18 @@ public final class BcServerContext {
                 acceptedIssuers.add(X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded()));
             }
         }
+    }
+
+    private static List<byte[]> encoded(TlsCertificate[] certificates) {
+        List<byte[]> result = new ArrayList<>(certificates.length);
+        for (TlsCertificate certificate : certificates) {
+            try {
+                result.add(certificate.getEncoded());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return List.copyOf(result);
     }
 
     private TlsCertificate toTls(X509Certificate certificate) {

@@ -240,7 +240,8 @@ final class ResumingTlsServer extends DefaultTlsServer {
             if (!acceptsFresh(state)) {
                 return miss(MissReason.BINDING_MISMATCH);
             }
-            TlsSession session = TlsUtils.importSession(sessionID, state.toParameters(getCrypto()));
+            TlsSession session = TlsUtils.importSession(sessionID,
+                    state.toParameters(getCrypto(), host.encodedChain, host.chain12));
             resumingBy = mechanism;
             return session;
         } catch (IOException | RuntimeException e) {
@@ -437,9 +438,11 @@ final class ResumingTlsServer extends DefaultTlsServer {
                 metrics.sessionStored();
             }
         }
-        // A full handshake presented this host's own chain, already parsed; only a resumed session's chain,
-        // the one its first handshake presented, needs parsing.
-        X509Certificate[] localChain = resumed ? toX509(params.getLocalCertificate())
+        // A full handshake presented this host's own chain, already parsed, and so did a resumed session
+        // made on this host since its certificate last changed (resume() hands in the host's chain); only
+        // an older session's chain needs parsing.
+        Certificate local = params.getLocalCertificate();
+        X509Certificate[] localChain = resumed && local != host.chain12 ? toX509(local)
                 : host.identity.chain().toArray(X509Certificate[]::new);
         completedSession = BcSslSession.completed(params, protocol, resumed,
                 toX509(params.getPeerCertificate()), localChain, now,

@@ -169,11 +169,17 @@ final class SessionState {
 
     /**
      * Builds the parameters Bouncy Castle resumes from. Each call makes a new master secret object,
-     * because Bouncy Castle destroys the secret of a session it decides not to resume.
+     * because Bouncy Castle destroys the secret of a session it decides not to resume. A session whose
+     * first handshake presented the host's current chain gets the host's parsed chain, so that resuming
+     * parses no certificate.
+     *
+     * @param ownChain       the host's chain, encoded, leaf first
+     * @param ownCertificate the same chain as Bouncy Castle presents it in TLS 1.2
      *
      * @throws IOException if a stored certificate does not parse
      */
-    SessionParameters toParameters(TlsCrypto crypto) throws IOException {
+    SessionParameters toParameters(TlsCrypto crypto, List<byte[]> ownChain, Certificate ownCertificate)
+            throws IOException {
         TlsSecret secret = crypto.createSecret(masterSecret);
         return new SessionParameters.Builder()
                 .setNegotiatedVersion(version)
@@ -182,8 +188,20 @@ final class SessionState {
                 .setMasterSecret(secret)
                 .setServerExtensions(new Hashtable<>(serverExtensions))
                 .setPeerCertificate(toCertificate(crypto, peerChain))
-                .setLocalCertificate(toCertificate(crypto, localChain))
+                .setLocalCertificate(sameChain(localChain, ownChain) ? ownCertificate : toCertificate(crypto, localChain))
                 .build();
+    }
+
+    private static boolean sameChain(List<byte[]> a, List<byte[]> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!Arrays.equals(a.get(i), b.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Certificate toCertificate(TlsCrypto crypto, List<byte[]> chain) throws IOException {

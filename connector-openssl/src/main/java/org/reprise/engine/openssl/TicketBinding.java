@@ -1,6 +1,7 @@
 package org.reprise.engine.openssl;
 
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
@@ -42,15 +43,20 @@ record TicketBinding(boolean extendedMasterSecret, String hostConfig, @Nullable 
             return null;
         }
         try {
-            String host = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, 4, hostLength))
-                    .toString();
+            String host = strict(StandardCharsets.UTF_8, bytes, 4, hostLength);
             int sniLength = bytes.length - 4 - hostLength;
-            String sni = sniLength == 0 ? null
-                    : new String(bytes, 4 + hostLength, sniLength, StandardCharsets.US_ASCII);
+            String sni = sniLength == 0 ? null : strict(StandardCharsets.US_ASCII, bytes, 4 + hostLength, sniLength);
             return new TicketBinding(bytes[1] == 1, host, sni);
         } catch (CharacterCodingException e) {
             return null;
         }
+    }
+
+    /** Decodes without replacing: a byte that is not {@code charset} is an error, not a U+FFFD. */
+    private static String strict(Charset charset, byte[] bytes, int offset, int length)
+            throws CharacterCodingException {
+        return charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, offset, length))
+                .toString();
     }
 }

@@ -1,0 +1,60 @@
+package org.reprise.engine.openssl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Junk against the OpenSSL engine's decoder of the binding sealed in a ticket (OpenSSL's ticket application
+ * data): raw bytes, and real bindings with bytes changed or cut. It never throws; whatever it accepts is exactly
+ * what encoding that binding again gives, so no two byte strings read as the same binding; an untouched binding
+ * reads as itself.
+ */
+class TicketBindingFuzzTest {
+
+    private static final byte FORMAT = 1;
+
+    @FuzzTest(maxDuration = "5s")
+    void junkIsRefusedAndWhatIsAcceptedRoundTrips(FuzzedDataProvider data) {
+        byte format = data.consumeBoolean() ? FORMAT : data.consumeByte();
+        byte[] bytes;
+        @Nullable TicketBinding original = null;
+        if (data.consumeBoolean()) {
+            bytes = data.consumeRemainingAsBytes();
+        } else {
+            boolean ems = data.consumeBoolean();
+            String host = data.consumeString(40);
+            String sni = data.consumeBoolean() ? null : data.consumeAsciiString(40);
+            byte[] real = TicketBinding.encode(format, ems, host, sni);
+            bytes = real.clone();
+            int changes = data.consumeInt(0, 3);
+            for (int i = 0; i < changes; i++) {
+                bytes[data.consumeInt(0, bytes.length - 1)] ^= data.consumeByte();
+            }
+            if (data.consumeBoolean()) {
+                bytes = Arrays.copyOf(bytes, data.consumeInt(0, bytes.length + 4));
+            }
+            // a host with a lone surrogate does not survive UTF-8, so its encoding may read as another binding
+            boolean encodable = host.equals(new String(host.getBytes(UTF_8), UTF_8));
+            if (encodable && Arrays.equals(real, bytes)) {
+                original = new TicketBinding(ems, host, sni == null || sni.isEmpty() ? null : sni);
+            }
+        }
+
+        TicketBinding decoded = TicketBinding.decode(format, bytes);
+
+        if (original != null) {
+            assertEquals(original, decoded);
+        }
+        if (decoded != null) {
+            assertArrayEquals(bytes, TicketBinding.encode(format, decoded.extendedMasterSecret(),
+                    decoded.hostConfig(), decoded.sni()));
+        }
+    }
+}

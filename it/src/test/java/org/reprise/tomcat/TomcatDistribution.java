@@ -1,0 +1,224 @@
+package org.reprise.tomcat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * The official Tomcat 11 binary distribution and Reprise's, unpacked side by side under target/, with the stock
+ * ports moved to ephemeral ones, and the shell blocks of docs/INSTALL.md run against them exactly as written
+ * (with {@code CATALINA_HOME}, {@code CATALINA_BASE}, {@code REPRISE_HOME}, {@code REPRISE_PORT} and
+ * {@code JAVA_HOME}, the test's own JVM, set). Shared by the drop-in tests of both engines; the paths come from
+ * the system properties {@code it.tomcatDistribution}, {@code it.repriseDistribution}, {@code it.installDoc}
+ * and {@code it.workDir}, which the modules' surefire configurations set.
+ */
+final class TomcatDistribution {
+
+    private static final Pattern BLOCK = Pattern.compile("(?ms)^```bash ([\\w-]+)\\n(.*?)^```");
+
+    /** {@code $CATALINA_HOME}, which is also {@code $CATALINA_BASE}. */
+    final Path catalina;
+    /** The HTTPS port that {@code REPRISE_PORT} gives the install blocks. */
+    final int port;
+    /** {@code NAME=value} pairs every block and command runs with. */
+    final List<String> environment;
+
+    private TomcatDistribution(Path catalina, int port, List<String> environment) {
+        this.catalina = catalina;
+        this.port = port;
+        this.environment = environment;
+    }
+
+    /** Unpacks both distributions into a fresh {@code it.workDir/name}. */
+    static TomcatDistribution unpack(String name) throws Exception {
+        Path work = property("it.workDir").resolve(name);
+        deleteTree(work);
+        Files.createDirectories(work);
+        run(List.of(), "tar", "-xzf", property("it.tomcatDistribution").toString(), "-C", work.toString());
+        run(List.of(), "tar", "-xzf", property("it.repriseDistribution").toString(), "-C", work.toString());
+        Path catalina = work.resolve("apache-tomcat-11.0.25");
+        Path reprise;
+        try (Stream<Path> dirs = Files.list(work)) {
+            reprise = dirs.filter(p -> p.getFileName().toString().startsWith("reprise-")).findFirst().orElseThrow();
+        }
+
+        // The stock ports would clash with other Tomcats on this machine: ephemeral ones instead.
+        int port = freePort();
+        Path serverXml = catalina.resolve("conf/server.xml");
+        Files.writeString(serverXml, Files.readString(serverXml)
+                .replace("port=\"8005\"", "port=\"" + freePort() + "\"")
+                .replace("port=\"8080\"", "port=\"" + freePort() + "\""));
+
+        String javaHome = System.getProperty("java.home");
+        return new TomcatDistribution(catalina, port, List.of("CATALINA_HOME=" + catalina, "CATALINA_BASE=" + catalina,
+                "REPRISE_HOME=" + reprise, "REPRISE_PORT=" + port, "JAVA_HOME=" + javaHome,
+                "CATALINA_PID=" + catalina.resolve("temp/tomcat.pid"),
+                "PATH=" + Paths.get(javaHome, "bin") + ":" + System.getenv("PATH")));
+    }
+
+    /** Runs every block of INSTALL.md marked {@code bash kind}, in document order, and returns their output. */
+    String runBlocks(String kind) throws Exception {
+        StringBuilder out = new StringBuilder();
+        for (String block : blocks(kind)) {
+            out.append(run(environment, "bash", "-euo", "pipefail", "-c", block));
+        }
+        return out.toString();
+    }
+
+    /**
+     * The {@code bash start} blocks, then waits (at most 90 s) until Tomcat has started: its port is bound before
+     * the web applications deploy, but handshakes only begin once the connector starts, after them.
+     */
+    void start() throws Exception {
+        runBlocks("start");
+        Path out = catalina.resolve("logs/catalina.out");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(out) && Files.readString(out).contains("Server startup in")) {
+                return;
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        throw new AssertionError("Tomcat has not started after 90 s\n" + logs());
+    }
+
+    /** The admin user's password, as the install blocks printed it. */
+    static String adminPassword(String installOutput) {
+        Matcher m = Pattern.compile("password: (\\w+)").matcher(installOutput);
+        assertTrue(m.find(), installOutput);
+        return m.group(1);
+    }
+
+    /**
+     * Checks that the admin API refuses an anonymous request and answers the user from tomcat-users.xml, and that
+     * the Prometheus page answers that user.
+     *
+     * @return the admin API's connector list and the Prometheus page, one after the other
+     */
+    String adminPage(String password) throws Exception {
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(catalina.resolve("conf/catalina.properties"))) {
+            properties.load(in);
+        }
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(catalina.resolve("conf/reprise-keystore.p12"))) {
+            trusted.load(in, properties.getProperty("reprise.keystore.password").toCharArray());
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trusted);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        HttpClient client = HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(10)).build();
+        URI connectors = URI.create("https://localhost:" + port + "/reprise-admin/api/connectors");
+
+        HttpResponse<String> anonymous = client.send(HttpRequest.newBuilder(connectors).timeout(Duration.ofSeconds(20))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, anonymous.statusCode());
+
+        String basic = Base64.getEncoder().encodeToString(("reprise:" + password).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> admin = client.send(HttpRequest.newBuilder(connectors).timeout(Duration.ofSeconds(20))
+                .header("Authorization", "Basic " + basic).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, admin.statusCode(), admin.body());
+        assertTrue(admin.body().contains("\"https-8443\""), admin.body());
+        HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(
+                URI.create("https://localhost:" + port + "/reprise-admin/metrics")).timeout(Duration.ofSeconds(20))
+                .header("Authorization", "Basic " + basic).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, metrics.statusCode(), metrics.body());
+        assertTrue(metrics.body().contains("reprise_"), metrics.body());
+        return admin.body() + "\n" + metrics.body();
+    }
+
+    /** Checks, after the {@code bash stop} blocks, that Tomcat stopped cleanly and logged nothing bad. */
+    void assertStoppedCleanly() throws IOException {
+        assertFalse(Files.exists(catalina.resolve("temp/tomcat.pid")), "catalina.sh stop removes the PID file");
+        String log = logs();
+        assertTrue(log.contains("Stopping ProtocolHandler [\"https-jsse-nio-" + port + "\"]"), log);
+        assertTrue(log.contains("Destroying ProtocolHandler [\"https-jsse-nio-" + port + "\"]"), log);
+        assertFalse(log.contains("SEVERE"), log);
+        assertFalse(log.contains("Exception"), log);
+    }
+
+    /** Every file under logs/, each after a {@code == name} line. */
+    String logs() throws IOException {
+        StringBuilder all = new StringBuilder();
+        try (Stream<Path> files = Files.list(catalina.resolve("logs"))) {
+            for (Path f : files.sorted().toList()) {
+                all.append("== ").append(f.getFileName()).append('\n').append(Files.readString(f));
+            }
+        }
+        return all.toString();
+    }
+
+    private static Path property(String name) {
+        String value = System.getProperty(name);
+        if (value == null) {
+            throw new IllegalStateException("system property " + name + " is not set (run through Maven)");
+        }
+        return Paths.get(value);
+    }
+
+    /** The shell blocks of INSTALL.md marked {@code bash kind}, in document order. */
+    private static List<String> blocks(String kind) throws IOException {
+        Matcher m = BLOCK.matcher(Files.readString(property("it.installDoc")));
+        List<String> blocks = new ArrayList<>();
+        while (m.find()) {
+            if (m.group(1).equals(kind)) {
+                blocks.add(m.group(2));
+            }
+        }
+        assertFalse(blocks.isEmpty(), "INSTALL.md has no bash " + kind + " block");
+        return blocks;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Runs a command with the given environment, in at most 20 seconds, and asserts it succeeded. */
+    private static String run(List<String> environment, String... command) throws Exception {
+        List<String> line = new ArrayList<>(List.of("env"));
+        line.addAll(environment);
+        line.addAll(List.of(command));
+        OpenSslClient.Result r = OpenSslClient.run(line);
+        assertEquals(0, r.exitCode(), () -> String.join(" ", command) + " failed:\n" + r.output());
+        return r.output();
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+}

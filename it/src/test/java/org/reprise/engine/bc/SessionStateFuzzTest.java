@@ -3,6 +3,8 @@ package org.reprise.engine.bc;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.util.List;
+import org.bouncycastle.tls.Certificate;
 
 /**
  * Junk against the Bouncy Castle engine's session state (what a stored session or a ticket carries): either
@@ -23,7 +25,7 @@ class SessionStateFuzzTest {
             return;
         }
         try {
-            parsed.toParameters(CRYPTO);
+            parsed.toParameters(CRYPTO, List.of(), Certificate.EMPTY_CHAIN);
         } catch (IOException rejected) {
             // a stored certificate that does not parse
         }

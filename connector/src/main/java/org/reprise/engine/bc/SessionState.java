@@ -207,7 +207,12 @@ final class SessionState {
     private static Certificate toCertificate(TlsCrypto crypto, List<byte[]> chain) throws IOException {
         TlsCertificate[] certificates = new TlsCertificate[chain.size()];
         for (int i = 0; i < certificates.length; i++) {
-            certificates[i] = crypto.createCertificate(chain.get(i));
+            try {
+                certificates[i] = crypto.createCertificate(chain.get(i));
+            } catch (IllegalArgumentException notACertificate) {
+                // Bouncy Castle reports DER that is not a certificate this way, not as an IOException
+                throw new IOException("a stored certificate does not parse", notACertificate);
+            }
         }
         return new Certificate(certificates);
     }

@@ -16,7 +16,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import org.apache.tomcat.util.net.SSLHostConfigCertificate;
@@ -48,7 +53,11 @@ class OpenSslClientsTest {
     }
 
     private void start(SessionMode mode) throws Exception {
-        server = TestServer.start(dir, new TestServer.ConnectorSpec()
+        start(new TestServer.ConnectorSpec(), mode);
+    }
+
+    private void start(TestServer.ConnectorSpec spec, SessionMode mode) throws Exception {
+        server = TestServer.start(dir, spec
                 .settings(ResumptionSettings.builder().engine("openssl").sessionMode(mode).build())
                 .host(pki, dir, "localhost", false, false, h -> { }));
     }
@@ -97,6 +106,48 @@ class OpenSslClientsTest {
         MetricsSnapshot m = server.metrics();
         assertEquals(1, m.hits(Mechanism.TLS13_PSK), m.toString());
         assertEquals(1, m.handshakesResumed(), m.toString());
+    }
+
+    /**
+     * Virtual threads, which README recommends with this engine for speed: Reprise's callbacks run on them while
+     * native frames pin them to a carrier, so a callback that blocked would stall other connections. Eight
+     * clients at once, each resuming its own session over and over, must all get through and all resume.
+     */
+    @ParameterizedTest
+    @EnumSource(SessionMode.class)
+    void concurrentClientsResumeOnVirtualThreads(SessionMode mode) throws Exception {
+        start(new TestServer.ConnectorSpec().property("useVirtualThreads", "true"), mode);
+        int clients = 8;
+        int connections = 10;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<Integer>> done = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                done.add(pool.submit(() -> {
+                    SSLContext own = pki.clientContext();
+                    int tls13 = 0;
+                    for (int i = 0; i < connections; i++) {
+                        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                                .sslContext(own).sslParameters(new SSLParameters(null, new String[] {"TLSv1.3"}))
+                                .connectTimeout(Duration.ofSeconds(10)).build();
+                        String body = client.send(HttpRequest.newBuilder(URI.create(url()))
+                                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+                        tls13 += body.contains("protocol=TLSv1.3") ? 1 : 0;
+                        client.close();
+                    }
+                    return tls13;
+                }));
+            }
+            for (Future<Integer> f : done) {
+                assertEquals(connections, f.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        MetricsSnapshot m = server.metrics();
+        assertEquals(clients, m.handshakesFull(), m.toString());
+        assertEquals(clients * (connections - 1), m.handshakesResumed(), m.toString());
+        assertEquals(clients * (connections - 1), m.hits(Mechanism.TLS13_PSK), m.toString());
     }
 
     /** Reprise's counters agree with OpenSSL's own SSL_CTX_sess_* statistics for the same handshakes. */

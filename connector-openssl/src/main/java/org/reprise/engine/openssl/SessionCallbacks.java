@@ -528,8 +528,11 @@ final class SessionCallbacks {
                 return NativeSsl.SSL_TICKET_RETURN_IGNORE_RENEW;
             }
             metrics.resumed(mechanism, Protocol.of(protocolName(version)));
-            return status == NativeSsl.SSL_TICKET_SUCCESS ? NativeSsl.SSL_TICKET_RETURN_USE
-                    : NativeSsl.SSL_TICKET_RETURN_USE_RENEW;
+            // TLS 1.3 clients use a ticket once (RFC 8446, C.4), and OpenSSL sends a new one after a resumption
+            // only when asked to renew: without it such a client would resume every other connection only.
+            // A TLS 1.2 ticket is renewed only when an older key sealed it.
+            return status == NativeSsl.SSL_TICKET_SUCCESS && version != NativeSsl.TLS1_3_VERSION
+                    ? NativeSsl.SSL_TICKET_RETURN_USE : NativeSsl.SSL_TICKET_RETURN_USE_RENEW;
         } catch (Throwable e) {
             return NativeSsl.SSL_TICKET_RETURN_IGNORE_RENEW;
         }

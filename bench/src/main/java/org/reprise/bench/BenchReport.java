@@ -32,7 +32,13 @@ public final class BenchReport {
             "tls13-resumed", "TLS 1.3 resumed (PSK)");
     private static final Map<String, String> VARIANT_NAMES = Map.of(
             "reprise-bc", "Reprise, Bouncy Castle", "reprise-openssl", "Reprise, OpenSSL",
+            "reprise-openssl-vt", "Reprise, OpenSSL, virtual threads",
             "jsse", "Tomcat 11.0.25, JSSE", "nginx", "nginx");
+    /** The OpenSSL engine's configurations: Tomcat's default thread pool, and virtual threads. */
+    private static final List<String> OPENSSL = List.of("reprise-openssl", "reprise-openssl-vt");
+    private static final Map<String, String> SHORT_NAMES = Map.of(
+            "reprise-bc", "Reprise BC", "reprise-openssl", "Reprise OpenSSL",
+            "reprise-openssl-vt", "Reprise OpenSSL VT", "jsse", "JSSE", "nginx", "nginx");
     private static final Map<String, String> CERT_NAMES = Map.of("ec", "ECDSA P-256", "rsa", "RSA 2048");
     /** Below this share of resumed handshakes a "resumed" figure is really a full one. */
     private static final double RESUMED_SHARE = 0.9;
@@ -41,6 +47,7 @@ public final class BenchReport {
     private final Map<String, String> machine;
     private final List<JsonNode> jmh = new ArrayList<>();
     private final List<String> fill;
+    private final List<String> warmUps;
     private final StringBuilder md = new StringBuilder();
     private final List<String[]> targets = new ArrayList<>();
 
@@ -62,6 +69,8 @@ public final class BenchReport {
         }
         Path fillFile = run.resolve("fill.tsv");
         fill = Files.exists(fillFile) ? Files.readAllLines(fillFile) : List.of();
+        Path warmFile = run.resolve("warmup.tsv");
+        warmUps = Files.exists(warmFile) ? Files.readAllLines(warmFile) : List.of();
     }
 
     /** @param args the run directory, BENCHMARKS.md, the chart's PNG file */
@@ -120,6 +129,19 @@ public final class BenchReport {
             md.append(" (**above 0.5: other work shared the machine; the figures are noisy**)");
         }
         md.append(".\n\n");
+        if (!warmUps.isEmpty()) {
+            md.append("**Warm-up** before recording (Java servers, until every case's rate was within 10% of the round "
+                    + "before; \"capped\": stopped at the limit):");
+            for (String line : warmUps) {
+                String[] f = line.split("\t");
+                if (f.length == 5) {
+                    md.append(' ').append(name(f[0])).append(' ').append(f[1]).append(' ').append(f[2]).append(' ')
+                            .append(f[3]).append(" s").append(f[4].equals("steady") ? "" : " (capped)").append(';');
+                }
+            }
+            md.setLength(md.length() - 1);
+            md.append(".\n\n");
+        }
         md.append("Each figure is the median of the recorded runs, with the lowest and highest in brackets. "
                 + "Client CPU is the load generator's own CPU time per second of wall clock (1.00 = its whole core); "
                 + "server CPU likewise for the server process.\n\n");
@@ -188,9 +210,14 @@ public final class BenchReport {
     }
 
     private void ratios() {
-        md.append("### Ratios (medians)\n\n| certificate | handshake | Reprise BC / JSSE | Reprise BC / nginx |"
-                + " Reprise OpenSSL / nginx | resumed / full: Reprise BC | Reprise OpenSSL | JSSE | nginx |\n"
-                + "|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        List<String> engines = new ArrayList<>(List.of("reprise-bc"));
+        engines.addAll(OPENSSL);
+        List<String> all = new ArrayList<>(engines);
+        all.addAll(List.of("jsse", "nginx"));
+        md.append("### Ratios (medians)\n\n| certificate | handshake | Reprise BC / JSSE |");
+        engines.forEach(v -> md.append(' ').append(SHORT_NAMES.get(v)).append(" / nginx |"));
+        all.forEach(v -> md.append(" resumed / full: ").append(SHORT_NAMES.get(v)).append(" |"));
+        md.append("\n|---|---|---:|").append("---:|".repeat(engines.size() + all.size())).append('\n');
         for (String cert : List.of("ec", "rsa")) {
             if (!results.has("hs", cert)) {
                 continue;
@@ -198,10 +225,9 @@ public final class BenchReport {
             for (String c : CASES) {
                 String full = c.startsWith("tls12") ? "tls12-full" : "tls13-full";
                 md.append("| ").append(CERT_NAMES.get(cert)).append(" | ").append(CASE_NAMES.get(c)).append(" | ")
-                        .append(ratio(rate("reprise-bc", cert, c), rate("jsse", cert, c))).append(" | ")
-                        .append(ratio(rate("reprise-bc", cert, c), rate("nginx", cert, c))).append(" | ")
-                        .append(ratio(rate("reprise-openssl", cert, c), rate("nginx", cert, c))).append(" |");
-                for (String v : List.of("reprise-bc", "reprise-openssl", "jsse", "nginx")) {
+                        .append(ratio(rate("reprise-bc", cert, c), rate("jsse", cert, c))).append(" |");
+                engines.forEach(v -> md.append(' ').append(ratio(rate(v, cert, c), rate("nginx", cert, c))).append(" |"));
+                for (String v : all) {
                     md.append(' ').append(c.equals(full) ? "" : ratio(rate(v, cert, c), rate(v, cert, full)))
                             .append(" |");
                 }
@@ -212,7 +238,7 @@ public final class BenchReport {
         for (String cert : List.of("ec", "rsa")) {
             for (String c : List.of("tls12-id", "tls12-ticket", "tls13-resumed")) {
                 String full = c.startsWith("tls12") ? "tls12-full" : "tls13-full";
-                for (String v : List.of("reprise-bc", "reprise-openssl")) {
+                for (String v : engines) {
                     if (results.unavailable(v) != null || results.cell("hs", v, cert, c) == null) {
                         continue;
                     }
@@ -230,16 +256,21 @@ public final class BenchReport {
                     double r = rate("reprise-bc", cert, c) / rate("jsse", cert, c);
                     target("Reprise BC resumed ≥ JSSE, " + CASE_NAMES.get(c) + ", " + CERT_NAMES.get(cert), r, r >= 1, "×");
                 }
-                if (results.unavailable("reprise-openssl") == null && results.cell("hs", "nginx", cert, c) != null) {
-                    double r = rate("reprise-openssl", cert, c) / rate("nginx", cert, c);
-                    target("Reprise OpenSSL resumed ≥ 0.7 × nginx, " + CASE_NAMES.get(c) + ", " + CERT_NAMES.get(cert),
-                            r, r >= 0.7, "×");
+                for (String v : OPENSSL) {
+                    if (results.unavailable(v) == null && results.cell("hs", v, cert, c) != null
+                            && results.cell("hs", "nginx", cert, c) != null) {
+                        double r = rate(v, cert, c) / rate("nginx", cert, c);
+                        target(name(v) + " resumed ≥ 0.7 × nginx, " + CASE_NAMES.get(c) + ", " + CERT_NAMES.get(cert),
+                                r, r >= 0.7, "×");
+                    }
                 }
             }
         }
-        if (results.unavailable("reprise-openssl") != null) {
-            targets.add(new String[] {"Reprise OpenSSL resumed ≥ 0.7 × nginx", "not measured",
-                "engine not available: " + results.unavailable("reprise-openssl")});
+        for (String v : OPENSSL) {
+            if (results.unavailable(v) != null) {
+                targets.add(new String[] {name(v) + " resumed ≥ 0.7 × nginx", "not measured",
+                    "engine not available: " + results.unavailable(v)});
+            }
         }
     }
 

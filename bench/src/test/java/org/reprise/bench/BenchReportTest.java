@@ -2,6 +2,7 @@ package org.reprise.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,5 +59,37 @@ class BenchReportTest {
         assertEquals("no JDK 22+", results.unavailable("reprise-openssl"));
         assertNull(results.unavailable("jsse"));
         assertNull(results.cell("hs", "nginx", "ec", "tls12-id"));
+    }
+
+    @Test
+    void reportsBothOpenSslConfigurationsAgainstNginxAndEachWarmUp() throws IOException {
+        Path run = dir.resolve("run");
+        Files.createDirectories(run);
+        Files.writeString(run.resolve("machine.tsv"), "date\t2026-12-01 00:00 UTC\nload_before\t0.10 0.10 0.10\n");
+        StringBuilder tsv = new StringBuilder();
+        for (String[] v : new String[][] {{"reprise-openssl", "500", "700"}, {"reprise-openssl-vt", "1000", "2100"},
+            {"nginx", "1500", "3000"}}) {
+            tsv.append("hs\t").append(v[0]).append("\tec\ttls12-full\t1\thandshakes=1 seconds=1 rate=").append(v[1])
+                    .append(" reused=0 cpu_user=0.1 cpu_sys=0.1\tserver_cpu=1.0\n");
+            tsv.append("hs\t").append(v[0]).append("\tec\ttls12-id\t1\thandshakes=1 seconds=1 rate=").append(v[2])
+                    .append(" reused=1 cpu_user=0.1 cpu_sys=0.1\tserver_cpu=1.0\n");
+        }
+        Files.writeString(run.resolve("results.tsv"), tsv);
+        Files.writeString(run.resolve("warmup.tsv"), "reprise-openssl-vt\tec\ttls12-full\t63\tsteady\n"
+                + "reprise-openssl\tec\ttls12-full\t120\tcapped\n");
+        Path md = dir.resolve("BENCHMARKS.md");
+
+        BenchReport.main(new String[] {run.toString(), md.toString(), dir.resolve("chart.png").toString()});
+
+        String text = Files.readString(md);
+        assertTrue(text.contains("| Reprise, OpenSSL, virtual threads resumed ≥ 0.7 × nginx, TLS 1.2 resumed, session ID, "
+                + "ECDSA P-256 | 0.70 × | met |"), text);
+        assertTrue(text.contains("| Reprise, OpenSSL resumed ≥ 0.7 × nginx, TLS 1.2 resumed, session ID, ECDSA P-256 | "
+                + "0.23 × | **missed** |"), text);
+        assertTrue(text.contains("| Resumed ≥ 5 × full, Reprise, OpenSSL, virtual threads, TLS 1.2 resumed, session ID, "
+                + "ECDSA P-256 | 2.10 × | **missed** |"), text);
+        assertTrue(text.contains("Reprise, OpenSSL, virtual threads ec tls12-full 63 s; Reprise, OpenSSL ec tls12-full "
+                + "120 s (capped)."), text);
+        assertTrue(Files.size(dir.resolve("chart.png")) > 0);
     }
 }

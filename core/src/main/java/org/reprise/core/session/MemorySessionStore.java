@@ -1,24 +1,34 @@
 package org.reprise.core.session;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The default {@link SessionStore}: sessions in this JVM's heap, in a Caffeine cache bounded in size.
+ * The default {@link SessionStore}: sessions in this JVM's heap, bounded in number.
  *
- * <p>When full, the cache evicts the sessions least likely to be resumed (Caffeine's W-TinyLFU). Each
- * entry leaves the cache at its record's {@link SessionRecord#expires() expiry}; {@link #retrieve}
- * checks expiry again against the caller's clock, so an expired record is never returned. Sessions
- * are lost when the JVM stops. Thread-safe; {@code retrieve} and {@code store} take no lock.
+ * <p>When full, the store drops the sessions stored longest ago first: a session just made is the one
+ * its client is about to resume, and every session expires a fixed time after it is made, so the oldest
+ * is also the nearest its end. (A frequency-based cache such as Caffeine's W-TinyLFU keeps sessions that
+ * were resumed often and can turn away a new one for them; once full of them, new clients could not
+ * resume at all.) The bound is exact once concurrent {@link #store} calls have returned.
+ *
+ * <p>{@link #retrieve} checks each record's {@link SessionRecord#expires() expiry} against the caller's
+ * clock, so an expired record is never returned; {@link #sweepExpired} frees them. Sessions are lost when
+ * the JVM stops. Thread-safe; {@code retrieve} is one hash lookup and neither it nor {@code store} takes
+ * a lock.
  */
 public final class MemorySessionStore implements SessionStore {
 
-    private final Cache<SessionId, SessionRecord> cache;
+    private final long maximumSize;
+    private final ConcurrentHashMap<SessionId, SessionRecord> sessions = new ConcurrentHashMap<>();
+    /** Every record in the order it was stored; records already replaced or removed are skipped. */
+    private final Queue<SessionRecord> arrivals = new ConcurrentLinkedQueue<>();
+    private final AtomicLong size = new AtomicLong();
 
     /**
      * @param maximumSize how many sessions to keep at most; at least 1
@@ -27,20 +37,27 @@ public final class MemorySessionStore implements SessionStore {
         if (maximumSize < 1) {
             throw new IllegalArgumentException("maximumSize must be at least 1, not " + maximumSize);
         }
-        this.cache = Caffeine.newBuilder()
-                .maximumSize(maximumSize)
-                .expireAfter(new UntilRecordExpires())
-                .build();
+        this.maximumSize = maximumSize;
     }
 
     @Override
     public void store(SessionRecord record) {
-        cache.put(record.id(), record);
+        arrivals.add(record);
+        if (sessions.put(record.id(), record) == null) {
+            size.incrementAndGet();
+        }
+        while (size.get() > maximumSize) {
+            SessionRecord oldest = arrivals.poll();
+            if (oldest == null) {
+                return;
+            }
+            forget(oldest);
+        }
     }
 
     @Override
     public @Nullable SessionRecord retrieve(SessionId id, Instant now) {
-        SessionRecord record = cache.getIfPresent(id);
+        SessionRecord record = sessions.get(id);
         if (record == null || record.isExpiredAt(now)) {
             return null;
         }
@@ -49,19 +66,26 @@ public final class MemorySessionStore implements SessionStore {
 
     @Override
     public boolean remove(SessionId id) {
-        return cache.asMap().remove(id) != null;
+        if (sessions.remove(id) == null) {
+            return false;
+        }
+        size.decrementAndGet();
+        return true;
     }
 
     @Override
     public long removeAll() {
-        long before = cache.estimatedSize();
-        cache.invalidateAll();
-        return before;
+        long removed = 0;
+        for (SessionId id : sessions.keySet()) {
+            removed += remove(id) ? 1 : 0;
+        }
+        arrivals.removeIf(r -> sessions.get(r.id()) != r);
+        return removed;
     }
 
     @Override
     public SessionPage list(SessionQuery query, Instant now) {
-        List<SessionRecord> matches = cache.asMap().values().stream()
+        List<SessionRecord> matches = sessions.values().stream()
                 .filter(r -> !r.isExpiredAt(now) && query.matches(r))
                 .sorted(query.comparator())
                 .toList();
@@ -72,48 +96,33 @@ public final class MemorySessionStore implements SessionStore {
 
     @Override
     public long sweepExpired(Instant now) {
-        long[] removed = {0};
-        cache.asMap().values().removeIf(r -> {
-            boolean expired = r.isExpiredAt(now);
-            if (expired) {
-                removed[0]++;
-            }
-            return expired;
-        });
-        cache.cleanUp();
-        return removed[0];
+        long removed = 0;
+        for (SessionRecord r : sessions.values()) {
+            removed += r.isExpiredAt(now) && forget(r) ? 1 : 0;
+        }
+        // drops what was replaced or removed, so that the queue stays as long as the store
+        arrivals.removeIf(r -> sessions.get(r.id()) != r);
+        return removed;
     }
 
-    /** @return about how many sessions the store holds */
+    /** @return how many sessions the store holds, exact when no call is under way */
     public long estimatedSize() {
-        return cache.estimatedSize();
+        return size.get();
     }
 
-    /** Lets Caffeine drop an entry on its own once the record's expiry has passed. */
-    private static final class UntilRecordExpires implements Expiry<SessionId, SessionRecord> {
-        @Override
-        public long expireAfterCreate(SessionId key, SessionRecord value, long currentTime) {
-            return nanosUntil(value.expires());
-        }
-
-        @Override
-        public long expireAfterUpdate(SessionId key, SessionRecord value, long currentTime,
-                long currentDuration) {
-            return nanosUntil(value.expires());
-        }
-
-        @Override
-        public long expireAfterRead(SessionId key, SessionRecord value, long currentTime,
-                long currentDuration) {
-            return currentDuration;
-        }
-
-        private static long nanosUntil(Instant expires) {
-            Duration left = Duration.between(Instant.now(), expires);
-            if (left.isNegative()) {
-                return 0;
+    /** Removes this very record (by identity), not a newer one stored under the same ID. */
+    private boolean forget(SessionRecord record) {
+        boolean[] removed = {false};
+        sessions.computeIfPresent(record.id(), (id, current) -> {
+            if (current != record) {
+                return current;
             }
-            return left.compareTo(Duration.ofDays(365 * 100)) > 0 ? Long.MAX_VALUE : left.toNanos();
+            removed[0] = true;
+            return null;
+        });
+        if (removed[0]) {
+            size.decrementAndGet();
         }
+        return removed[0];
     }
 }

@@ -28,7 +28,7 @@ final class TestRecords {
 
     /**
      * The current wall-clock time to the millisecond, the codec's precision. Records made at this time
-     * expire in the wall clock's future, so the Caffeine-backed store keeps them.
+     * expire in the wall clock's future, so the memory store keeps them.
      *
      * @return now, truncated to milliseconds
      */

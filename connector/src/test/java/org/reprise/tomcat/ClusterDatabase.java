@@ -19,6 +19,8 @@ import java.util.List;
 final class ClusterDatabase implements AutoCloseable {
 
     static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test";
+    /** PostgreSQL's SQLSTATE for a table that does not exist. */
+    private static final String UNDEFINED_TABLE = "42P01";
     private static final List<String> TABLES = List.of("sessions", "ticket_keys", "purges", "purge_counter",
             "schema_version");
 
@@ -54,15 +56,24 @@ final class ClusterDatabase implements AutoCloseable {
                 .property("node", node);
     }
 
-    /** @return how many session rows match {@code where} (SQL, may be empty) */
+    /**
+     * @return how many session rows match {@code where} (SQL, may be empty); 0 while the first node has not
+     *         made the table yet (a node creates its schema in the background, on its first connection)
+     */
     long sessionRows(String where) throws SQLException {
         try (Connection c = connect();
                 Statement s = c.createStatement();
                 ResultSet r = s.executeQuery("SELECT COUNT(*) FROM " + prefix + "sessions " + where)) {
             r.next();
             return r.getLong(1);
+        } catch (SQLException e) {
+            if (UNDEFINED_TABLE.equals(e.getSQLState())) {
+                return 0;
+            }
+            throw e;
         }
     }
+
 
     /** @return the name of one of this test's tables, such as {@code sessions} */
     String table(String name) {

@@ -42,10 +42,12 @@ public final class MemorySessionStore implements SessionStore {
 
     @Override
     public void store(SessionRecord record) {
-        arrivals.add(record);
         if (sessions.put(record.id(), record) == null) {
             size.incrementAndGet();
         }
+        // queued only once in the map: a concurrent store trimming the queue could otherwise take this record
+        // before it is there, find nothing to drop, and leave it out of the order for good
+        arrivals.add(record);
         while (size.get() > maximumSize) {
             SessionRecord oldest = arrivals.poll();
             if (oldest == null) {

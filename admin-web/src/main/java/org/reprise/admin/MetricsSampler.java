@@ -3,11 +3,13 @@ package org.reprise.admin;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -45,11 +47,26 @@ public final class MetricsSampler implements ServletContextListener {
     private record Counters(long time, long full, long resumed, Map<String, Long> misses) {
     }
 
+    private final Clock clock;
     private final Map<String, Counters> last = new HashMap<>();
     private final Map<String, ArrayDeque<Sample>> history = new ConcurrentHashMap<>();
     private @Nullable ScheduledExecutorService executor;
     private @Nullable Connectors connectors;
     private int intervalSeconds = 10;
+
+    /** The sampler the container makes from web.xml, on the system clock. */
+    public MetricsSampler() {
+        this(Clock.systemUTC());
+    }
+
+    /**
+     * A sampler for embedded use, with the clock that times its samples.
+     *
+     * @param clock where the time of each sample is read
+     */
+    public MetricsSampler(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -107,7 +124,7 @@ public final class MetricsSampler implements ServletContextListener {
         try {
             Connectors c = connectors;
             if (c != null) {
-                c.list().forEach(h -> sample(h.name(), h.metrics(), System.currentTimeMillis()));
+                c.list().forEach(h -> sample(h.name(), h.metrics(), clock.millis()));
             }
         } catch (RuntimeException e) {
             log.log(Level.FINE, "Reprise metrics sample failed", e);

@@ -2,7 +2,6 @@ package org.reprise.tomcat;
 
 import java.lang.management.ManagementFactory;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import javax.management.JMException;
@@ -22,12 +21,16 @@ import org.reprise.core.ticket.TicketKeyStore;
 import org.reprise.core.ticket.TicketSealer;
 
 /**
- * The resumption state of one connector: its counters (registered in JMX), and, made on the first
- * connection once every SSLHostConfig is known, its session store and ticket key ring.
+ * The resumption state of one connector: its counters (registered in JMX), and, made once every
+ * SSLHostConfig is known, its session store and ticket key ring.
  *
- * <p>Once made, a {@link Maintenance} thread refreshes the ring from its key store and sweeps expired
- * sessions. The store and ring wait for the first connection because their size and key lifetime follow the
- * largest {@code sessionCacheSize} and {@code sessionTimeout} of the connector's SSLHostConfigs. The
+ * <p>The store and ring are made when the connector starts (with Reprise's protocol classes) or else on the
+ * first connection, since their size and key lifetime follow the largest {@code sessionCacheSize} and
+ * {@code sessionTimeout} of the connector's SSLHostConfigs. Making them waits (up to
+ * {@link #STARTUP_WAIT}) for the store's first connection and loads the cluster's ticket keys, so that the
+ * first handshakes neither miss because the node is new nor seal tickets under a key of the node's own.
+ * Once made, a {@link Maintenance} thread refreshes the ring from its key store and sweeps expired
+ * sessions. The
  * state lives as long as the connector's SSL contexts: when the last one is destroyed, the MBean is
  * unregistered and a store Reprise made is closed.
  */
@@ -35,6 +38,8 @@ final class ConnectorResumption implements ConnectorBinding {
 
     /** JSSE's default session cache size, used when an SSLHostConfig leaves {@code sessionCacheSize} unset. */
     static final int DEFAULT_CACHE_SIZE = 20480;
+    /** How long a starting connector waits for its session store's first connection. */
+    static final Duration STARTUP_WAIT = Duration.ofSeconds(10);
     /** Tomcat's default {@code sessionTimeout}. */
     static final Duration DEFAULT_TIMEOUT = Duration.ofDays(1);
 
@@ -137,16 +142,22 @@ final class ConnectorResumption implements ConnectorBinding {
         TicketKeyStore keyStore = settings.ticketKeyStore() != null ? settings.ticketKeyStore()
                 : new MemoryTicketKeyStore();
         TicketKeyRing ring = settings.ticketKeyRing() != null ? settings.ticketKeyRing()
-                : new TicketKeyRing(settings.ticketKeyRotation(), lifetime, Clock.systemUTC(), random,
+                : new TicketKeyRing(settings.ticketKeyRotation(), lifetime, settings.clock(), random,
                         key -> metrics.keyRotated(), keyStore);
         ResumptionContext created = new ResumptionContext(store, ring, new TicketSealer(ring, random), metrics,
-                Clock.systemUTC(), settings.node());
-        try {
-            // Load the keys other nodes made before the first handshake needs them, so that a node that has
-            // just started opens the tickets of the others.
-            ring.refresh();
-        } catch (RuntimeException storeUnavailable) {
-            // the maintenance thread refreshes again at once, and logs the failure if it lasts
+                settings.clock(), settings.node());
+        if (!store.awaitReady(STARTUP_WAIT)) {
+            log.warn("Reprise connector " + name + ": the session store did not answer within "
+                    + STARTUP_WAIT.toSeconds() + " s of starting; until it does, handshakes that ask to resume are"
+                    + " full handshakes (counted as store errors) and ticket keys are this node's own");
+        } else {
+            try {
+                // Load the keys other nodes made before the first handshake needs them, so that a node that has
+                // just started seals with the cluster's key and opens the tickets of the others.
+                ring.refresh();
+            } catch (RuntimeException storeUnavailable) {
+                // the maintenance thread refreshes again at once, and logs the failure if it lasts
+            }
         }
         maintenance = new Maintenance(created, name, settings.sweepInterval());
         return created;

@@ -70,7 +70,10 @@ public class Http11NioResumptionProtocol extends Http11NioProtocol {
         return ProtocolSettings.started(getEndpoint().getSslImplementation());
     }
 
-    /** Hands Reprise's settings to the SSL implementation just before Tomcat builds the SSL contexts. */
+    /**
+     * Hands Reprise's settings to the SSL implementation just before Tomcat builds the SSL contexts, and
+     * makes the connector's resumption state before it accepts connections.
+     */
     private static final class Endpoint extends NioEndpoint {
         private final ProtocolSettings settings;
 
@@ -82,6 +85,13 @@ public class Http11NioResumptionProtocol extends Http11NioProtocol {
         protected void createSSLContext(SSLHostConfig sslHostConfig) {
             settings.handOver(getSslImplementation(), getName());
             super.createSSLContext(sslHostConfig);
+        }
+
+        /** Every SSLHostConfig is known by now, and no connection is accepted yet. */
+        @Override
+        public void startInternal() throws Exception {
+            settings.start(getSslImplementation());
+            super.startInternal();
         }
     }
 }

@@ -59,6 +59,16 @@ final class ProtocolSettings {
         reprise.configure(resolved.settings(), connectorName);
     }
 
+    /**
+     * Makes the connector's store and key ring before it accepts connections: waiting for a database's first
+     * connection and loading the cluster's ticket keys belongs to startup, not to the first handshake.
+     */
+    void start(@Nullable SSLImplementation implementation) {
+        if (implementation instanceof ResumptionSslImplementation reprise) {
+            reprise.resumptionContext();
+        }
+    }
+
     static ResumptionSslImplementation started(@Nullable SSLImplementation implementation) {
         if (implementation instanceof ResumptionSslImplementation reprise) {
             return reprise;

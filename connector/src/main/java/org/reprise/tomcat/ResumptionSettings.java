@@ -1,5 +1,6 @@
 package org.reprise.tomcat;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -38,6 +39,7 @@ public final class ResumptionSettings {
     private final @Nullable TicketKeyStore ticketKeyStore;
     private final @Nullable ResumptionMetrics metrics;
     private final @Nullable TicketKeyRing ticketKeyRing;
+    private final Clock clock;
 
     private ResumptionSettings(Builder b) {
         this.ticketKeyRotation = b.ticketKeyRotation;
@@ -51,6 +53,7 @@ public final class ResumptionSettings {
         this.ticketKeyStore = b.ticketKeyStore;
         this.metrics = b.metrics;
         this.ticketKeyRing = b.ticketKeyRing;
+        this.clock = b.clock;
     }
 
     /** @return a builder holding the defaults */
@@ -77,6 +80,7 @@ public final class ResumptionSettings {
         b.ticketKeyStore = ticketKeyStore;
         b.metrics = metrics;
         b.ticketKeyRing = ticketKeyRing;
+        b.clock = clock;
         return b;
     }
 
@@ -144,6 +148,11 @@ public final class ResumptionSettings {
         return ticketKeyRing;
     }
 
+    /** @return where the connector reads the time: session expiry, ticket key rotation, sweeps */
+    public Clock clock() {
+        return clock;
+    }
+
     @Override
     public String toString() {
         return "ResumptionSettings[ticketKeyRotation=" + ticketKeyRotation + ", sweepInterval=" + sweepInterval
@@ -166,6 +175,7 @@ public final class ResumptionSettings {
         private @Nullable TicketKeyStore ticketKeyStore;
         private @Nullable ResumptionMetrics metrics;
         private @Nullable TicketKeyRing ticketKeyRing;
+        private Clock clock = Clock.systemUTC();
 
         private Builder() {
         }
@@ -252,6 +262,16 @@ public final class ResumptionSettings {
         /** @param ring the ticket keys, or null for a new ring per connector @return this builder */
         public Builder ticketKeyRing(@Nullable TicketKeyRing ring) {
             this.ticketKeyRing = ring;
+            return this;
+        }
+
+        /**
+         * @param clock where the connector reads the time (default: the system clock in UTC); tests pass one
+         *              they control
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 

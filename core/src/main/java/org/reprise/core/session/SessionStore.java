@@ -1,5 +1,6 @@
 package org.reprise.core.session;
 
+import java.time.Duration;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
@@ -69,6 +70,20 @@ public interface SessionStore extends AutoCloseable {
      * @return how many records were deleted
      */
     long sweepExpired(Instant now);
+
+    /**
+     * Waits until the store can answer a lookup within a handshake's budget: for a database, until its first
+     * connection is made and its schema is in place. The connector calls this once as it starts, before it
+     * accepts connections and never on a handshake, so that a node that has just started does not miss its
+     * first lookups. The default returns true at once.
+     *
+     * @param timeout the longest to wait
+     * @return whether the store is ready; false if {@code timeout} passed first (lookups then fail fast and
+     *         count as store errors until it is, as in an outage)
+     */
+    default boolean awaitReady(Duration timeout) {
+        return true;
+    }
 
     /** Releases the store's resources. The default does nothing. */
     @Override

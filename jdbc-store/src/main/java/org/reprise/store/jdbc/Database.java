@@ -2,15 +2,25 @@ package org.reprise.store.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one way the stores reach the database: a connection from the DataSource (resolved at first use,
- * since a JNDI DataSource may not exist yet when the stores are opened), the schema checked or created
- * on the first connection, and every failure turned into a {@link SessionStoreUnavailableException} and
- * reported to the {@link OutageLog}. Thread-safe.
+ * The one way the stores reach the database: a connection from the DataSource, the schema checked or
+ * created on the first connection, and every failure turned into a {@link SessionStoreUnavailableException}
+ * and reported to the {@link OutageLog}.
+ *
+ * <p>The first connection and the schema are made by a start-up thread of their own ({@link #start}), which
+ * tries again, backing off, until the database answers or the store closes: on a cold JVM the first
+ * connection alone can take longer than a pool's connection timeout (measured: 219 ms to PostgreSQL, over
+ * 250 ms to a new H2 file), far longer than a handshake's lookup budget. Until then {@link #isReady()} is
+ * false: handshake lookups fail at once rather than wait for it, and other work waits for it in
+ * {@link #call}, up to {@link #STARTUP_WAIT} after the store opened. Thread-safe.
  */
 final class Database {
 
@@ -20,16 +30,29 @@ final class Database {
         T run(Connection connection, Dialect dialect) throws SQLException;
     }
 
+    /**
+     * How long after the store opened work that is not a handshake waits for the first connection; after
+     * that, calls fail fast until the database answers, as in any outage.
+     */
+    static final Duration STARTUP_WAIT = Duration.ofSeconds(10);
+    private static final Duration FIRST_RETRY = Duration.ofMillis(50);
+    private static final Duration LONGEST_RETRY = Duration.ofSeconds(2);
+
     private final Supplier<DataSource> dataSources;
     private final Tables tables;
     private final boolean createSchema;
     private final OutageLog outage;
+    private final Clock clock;
     private final Object initLock = new Object();
     private volatile @Nullable DataSource dataSource;
     private volatile @Nullable Dialect dialect;
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private volatile boolean closed;
+    private final long openedNanos = System.nanoTime();
 
-    Database(Supplier<DataSource> dataSources, Tables tables, boolean createSchema, OutageLog outage) {
+    Database(Supplier<DataSource> dataSources, Tables tables, boolean createSchema, OutageLog outage, Clock clock) {
         this.dataSources = dataSources;
+        this.clock = clock;
         this.tables = tables;
         this.createSchema = createSchema;
         this.outage = outage;
@@ -39,13 +62,83 @@ final class Database {
         return tables;
     }
 
+    /** @return where the time recorded in rows is read */
+    Clock clock() {
+        return clock;
+    }
+
     /**
-     * Runs {@code work} on a pooled connection.
+     * Starts the thread that makes the first connection and the schema; it ends when that succeeded or
+     * {@link #close} was called.
+     *
+     * @param threadName the thread's name
+     */
+    void start(String threadName) {
+        Thread starter = new Thread(this::connectUntilReady, threadName);
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    /** @return whether the first connection was made and the schema is in place */
+    boolean isReady() {
+        return ready.getCount() == 0;
+    }
+
+    /**
+     * Waits for the first connection and the schema.
+     *
+     * @return whether they are ready; false if {@code timeout} passed first
+     */
+    boolean awaitReady(Duration timeout) {
+        try {
+            return ready.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Stops the start-up thread, if it is still trying. */
+    void close() {
+        closed = true;
+    }
+
+    private void awaitStartup() {
+        long deadline = openedNanos + STARTUP_WAIT.toNanos();
+        // In short slices, so that a store closing during start-up is not held up
+        while (!isReady() && !closed && deadline - System.nanoTime() > 0) {
+            awaitReady(FIRST_RETRY);
+        }
+    }
+
+    private void connectUntilReady() {
+        Duration pause = FIRST_RETRY;
+        while (!closed) {
+            try (Connection c = connect()) {
+                outage.succeeded();
+                return;
+            } catch (SQLException | RuntimeException e) {
+                outage.failed("first connection", e);
+            }
+            try {
+                Thread.sleep(pause.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            pause = pause.multipliedBy(2).compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : pause.multipliedBy(2);
+        }
+    }
+
+    /**
+     * Runs {@code work} on a pooled connection. Until the first connection was made it waits for it, up to
+     * {@link #STARTUP_WAIT} after the store opened: handshake lookups, which must not wait, check
+     * {@link #isReady()} first.
      *
      * @param operation what is done, for the log and the exception
      * @throws SessionStoreUnavailableException if the database could not be reached or the work failed
      */
     <T> T call(String operation, Work<T> work) {
+        awaitStartup();
         try (Connection c = connect()) {
             T result = work.run(c, initializedDialect());
             outage.succeeded();
@@ -103,7 +196,7 @@ final class Database {
             }
             Dialect d = Dialect.of(c.getMetaData());
             if (createSchema) {
-                Schema.migrate(c, d, tables);
+                Schema.migrate(c, d, tables, clock);
             } else {
                 int found = Schema.currentVersion(c, tables);
                 int needed = Schema.latestVersion(d, tables);
@@ -113,6 +206,7 @@ final class Database {
                 }
             }
             dialect = d;
+            ready.countDown();
         }
     }
 

@@ -27,7 +27,8 @@ import org.reprise.core.session.SessionStore;
  * Sessions in the database, with this node's cache in front.
  *
  * <ul>
- *   <li>{@link #retrieve}: the cache, else one indexed lookup within the retrieve budget; a row whose
+ *   <li>{@link #retrieve}: the cache, else one indexed lookup within the retrieve budget (none before the
+ *       database has answered once: that would cost more than the budget, so it fails at once); a row whose
  *       secret does not open (another data key, damage) is deleted, counted, and reported as a miss.</li>
  *   <li>{@link #store}: the cache at once, the database later, through {@link WriteBehind}.</li>
  *   <li>{@link #remove}, {@link #removeAll}: delete and record a purge in one transaction; every node's
@@ -87,6 +88,10 @@ final class JdbcSessionStore implements SessionStore {
         if (cached != null) {
             return cached;
         }
+        if (!db.isReady()) {
+            throw new SessionStoreUnavailableException("Reprise JDBC store: retrieve: the database has not answered"
+                    + " yet since this node started", null);
+        }
         long mark = cache.mark();
         SessionRecord found = lookups.call("retrieve", () -> db.call("retrieve", (c, d) -> select(c, id, now)));
         if (found != null) {
@@ -100,7 +105,7 @@ final class JdbcSessionStore implements SessionStore {
         boolean cached = cache.invalidate(id);
         writes.discard(id);
         int deleted = db.callInTransaction("remove", (c, d) -> {
-            purges.append(c, id, System.currentTimeMillis());
+            purges.append(c, id, db.clock().millis());
             return deleteRow(c, id);
         });
         return deleted > 0 || cached;
@@ -111,7 +116,7 @@ final class JdbcSessionStore implements SessionStore {
         cache.invalidateAll();
         writes.discardAll();
         return db.callInTransaction("remove all", (c, d) -> {
-            purges.append(c, null, System.currentTimeMillis());
+            purges.append(c, null, db.clock().millis());
             try (Statement st = c.createStatement()) {
                 return (long) st.executeUpdate("DELETE FROM " + table);
             }
@@ -160,6 +165,11 @@ final class JdbcSessionStore implements SessionStore {
             }
             return total;
         });
+    }
+
+    @Override
+    public boolean awaitReady(Duration timeout) {
+        return db.awaitReady(timeout);
     }
 
     /**

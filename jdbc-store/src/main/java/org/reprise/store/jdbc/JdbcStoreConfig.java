@@ -1,5 +1,6 @@
 package org.reprise.store.jdbc;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -35,6 +36,7 @@ public final class JdbcStoreConfig {
     private final int writeQueueCapacity;
     private final int cacheSize;
     private final Duration purgePollInterval;
+    private final Clock clock;
 
     private JdbcStoreConfig(Builder b) {
         this.jdbcUrl = b.jdbcUrl;
@@ -50,6 +52,7 @@ public final class JdbcStoreConfig {
         this.writeQueueCapacity = b.writeQueueCapacity;
         this.cacheSize = b.cacheSize;
         this.purgePollInterval = b.purgePollInterval;
+        this.clock = b.clock;
     }
 
     /** @return a builder with the defaults; set the data keys and a URL or DataSource */
@@ -122,6 +125,11 @@ public final class JdbcStoreConfig {
         return purgePollInterval;
     }
 
+    /** @return where the store reads the time it records (purges, schema steps) */
+    public Clock clock() {
+        return clock;
+    }
+
     /** @return the settings; never the password, never key material */
     @Override
     public String toString() {
@@ -147,6 +155,7 @@ public final class JdbcStoreConfig {
         private int writeQueueCapacity = 10_000;
         private int cacheSize = 10_000;
         private Duration purgePollInterval = Duration.ofMillis(250);
+        private Clock clock = Clock.systemUTC();
 
         private Builder() {
         }
@@ -270,6 +279,16 @@ public final class JdbcStoreConfig {
          */
         public Builder purgePollInterval(Duration purgePollInterval) {
             this.purgePollInterval = purgePollInterval;
+            return this;
+        }
+
+        /**
+         * @param clock where the store reads the time it records (default: the system clock in UTC); tests
+         *              pass one they control
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 

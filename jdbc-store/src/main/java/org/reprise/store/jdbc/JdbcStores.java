@@ -19,14 +19,17 @@ import org.reprise.core.ticket.TicketKeyStore;
  * other nodes to this one.
  *
  * <p>{@link #open} returns at once: nothing waits for the database, which may not be up (or, for a JNDI
- * DataSource, not bound) yet. The first call that needs it connects and creates the schema; until then,
- * and during any outage, calls fail fast with {@link SessionStoreUnavailableException}, stores keep
- * queueing (dropping when the queue is full), and the outage is logged once when it starts and once when
- * it ends. Thread-safe.
+ * DataSource, not bound) yet. A start-up thread makes the first connection and the schema, trying again
+ * until the database answers; {@link SessionStore#awaitReady} waits for it, as the connector does when it
+ * starts. Until then handshake lookups fail fast with {@link SessionStoreUnavailableException}, while
+ * background work (writes, ticket keys, sweeps, the admin page) waits for it, up to ten seconds after opening. During
+ * any later outage calls fail fast, stores keep queueing (dropping when the queue is full), and the outage
+ * is logged once when it starts and once when it ends. Thread-safe.
  */
 public final class JdbcStores implements ResumptionStores {
 
     private final @Nullable HikariDataSource pool;
+    private final Database db;
     private final OutageLog outage;
     private final JdbcSessionStore sessions;
     private final JdbcTicketKeyStore ticketKeys;
@@ -34,9 +37,10 @@ public final class JdbcStores implements ResumptionStores {
     private final PurgePoller poller;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private JdbcStores(@Nullable HikariDataSource pool, OutageLog outage, JdbcSessionStore sessions,
+    private JdbcStores(@Nullable HikariDataSource pool, Database db, OutageLog outage, JdbcSessionStore sessions,
             JdbcTicketKeyStore ticketKeys, BudgetedExecutor lookups, PurgePoller poller) {
         this.pool = pool;
+        this.db = db;
         this.outage = outage;
         this.sessions = sessions;
         this.ticketKeys = ticketKeys;
@@ -58,7 +62,7 @@ public final class JdbcStores implements ResumptionStores {
         OutageLog outage = new OutageLog(tables.prefix() + "*" + (node == null ? "" : " on node " + node));
         HikariDataSource pool = config.dataSource() == null ? HikariPools.create(config, node) : null;
         Supplier<DataSource> source = pool != null ? () -> pool : Objects.requireNonNull(config.dataSource());
-        Database db = new Database(source, tables, config.createSchema(), outage);
+        Database db = new Database(source, tables, config.createSchema(), outage, config.clock());
         SecretCipher cipher = new SecretCipher(config.dataKeys());
         SessionCache cache = new SessionCache(config.cacheSize());
         PurgeLog purges = new PurgeLog(tables);
@@ -67,9 +71,10 @@ public final class JdbcStores implements ResumptionStores {
         JdbcSessionStore sessions = new JdbcSessionStore(db, new SessionRows(cipher), cache, lookups, purges,
                 metrics, config.writeQueueCapacity(), "reprise-jdbc-writer" + suffix);
         JdbcTicketKeyStore ticketKeys = new JdbcTicketKeyStore(db, cipher, metrics);
-        PurgePoller poller = new PurgePoller(db, purges, cache, config.purgePollInterval(),
+        PurgePoller poller = new PurgePoller(db, purges, cache, config.purgePollInterval(), config.clock(),
                 "reprise-jdbc-purges" + suffix);
-        return new JdbcStores(pool, outage, sessions, ticketKeys, lookups, poller);
+        db.start("reprise-jdbc-start" + suffix);
+        return new JdbcStores(pool, db, outage, sessions, ticketKeys, lookups, poller);
     }
 
     @Override
@@ -102,6 +107,7 @@ public final class JdbcStores implements ResumptionStores {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        db.close();
         poller.close();
         sessions.close();
         outage.stop();

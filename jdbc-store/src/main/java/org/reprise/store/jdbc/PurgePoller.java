@@ -2,6 +2,7 @@ package org.reprise.store.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -35,14 +36,16 @@ final class PurgePoller implements AutoCloseable {
     private final Database db;
     private final PurgeLog purges;
     private final SessionCache cache;
+    private final Clock clock;
     private final ScheduledExecutorService executor;
     /** The newest purge this node has applied; -1 until the first successful poll. */
     private long seen = -1;
     private boolean failedBeforeFirstPoll;
     private long nextCleanup;
 
-    PurgePoller(Database db, PurgeLog purges, SessionCache cache, Duration interval, String threadName) {
+    PurgePoller(Database db, PurgeLog purges, SessionCache cache, Duration interval, Clock clock, String threadName) {
         this.db = db;
+        this.clock = clock;
         this.purges = purges;
         this.cache = cache;
         this.executor = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -94,7 +97,7 @@ final class PurgePoller implements AutoCloseable {
             apply(purges.between(c, seen, latest), latest - seen);
             seen = latest;
         }
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         if (now >= nextCleanup) {
             purges.deleteBefore(c, now - RETENTION.toMillis());
             nextCleanup = now + RETENTION.toMillis() / 2;

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.List;
 import java.util.logging.Logger;
 
@@ -79,14 +80,14 @@ final class Schema {
      *
      * @param c a connection in auto-commit mode; left in it
      */
-    static void migrate(Connection c, Dialect d, Tables t) throws SQLException {
+    static void migrate(Connection c, Dialect d, Tables t, Clock clock) throws SQLException {
         if (currentVersion(c, t) >= latestVersion(d, t)) {
             return;
         }
         c.setAutoCommit(false);
         try {
             for (Step step : steps(d, t)) {
-                applyOnce(c, d, t, step);
+                applyOnce(c, d, t, step, clock);
             }
         } finally {
             c.setAutoCommit(true);
@@ -103,7 +104,7 @@ final class Schema {
         }
     }
 
-    private static void applyOnce(Connection c, Dialect d, Tables t, Step step) throws SQLException {
+    private static void applyOnce(Connection c, Dialect d, Tables t, Step step, Clock clock) throws SQLException {
         for (int attempt = 1; ; attempt++) {
             try {
                 d.lockSchema(c, t);
@@ -113,7 +114,7 @@ final class Schema {
                     for (String sql : step.statements()) {
                         execute(c, sql);
                     }
-                    record(c, t, step);
+                    record(c, t, step, clock.millis());
                     LOG.info("Reprise JDBC store: schema step " + step.version() + " (" + step.description()
                             + ") applied to the tables " + t.prefix() + "*");
                 }
@@ -140,12 +141,12 @@ final class Schema {
         }
     }
 
-    private static void record(Connection c, Tables t, Step step) throws SQLException {
+    private static void record(Connection c, Tables t, Step step, long appliedMillis) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO " + t.schemaVersion() + " (version, description, applied) VALUES (?, ?, ?)")) {
             ps.setInt(1, step.version());
             ps.setString(2, step.description());
-            ps.setLong(3, System.currentTimeMillis());
+            ps.setLong(3, appliedMillis);
             ps.executeUpdate();
         }
     }

@@ -1,8 +1,11 @@
 package org.reprise.store.jdbc;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -16,6 +19,8 @@ import org.reprise.core.metrics.ResumptionMetrics;
 final class Fixture implements AutoCloseable {
 
     private static final Random RANDOM = new Random();
+    /** Generous: a cold JVM on a busy machine takes a few hundred milliseconds for its first connection. */
+    private static final Duration READY = Duration.ofSeconds(30);
 
     final TestDatabase database;
     final String prefix;
@@ -43,8 +48,18 @@ final class Fixture implements AutoCloseable {
         return node(name, new ResumptionMetrics(), b -> b);
     }
 
-    /** @return a node whose configuration {@code adjust} changed */
+    /**
+     * @return a node whose configuration {@code adjust} changed, once its database is ready, as a connector
+     *         waits for it when it starts
+     */
     JdbcStores node(String name, ResumptionMetrics metrics, UnaryOperator<JdbcStoreConfig.Builder> adjust) {
+        JdbcStores stores = opened(name, metrics, adjust);
+        assertTrue(stores.sessionStore().awaitReady(READY), "node " + name + " connected within " + READY);
+        return stores;
+    }
+
+    /** @return a node as {@link JdbcStores#open} returns it, without waiting for its database */
+    JdbcStores opened(String name, ResumptionMetrics metrics, UnaryOperator<JdbcStoreConfig.Builder> adjust) {
         JdbcStores stores = JdbcStores.open(adjust.apply(config()).build(), name, metrics);
         opened.add(stores);
         return stores;

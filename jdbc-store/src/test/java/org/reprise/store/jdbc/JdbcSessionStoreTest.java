@@ -246,7 +246,7 @@ class JdbcSessionStoreTest {
     @EnumSource(TestDatabase.class)
     void withoutSchemaCreationANodeRefusesAMissingSchema(TestDatabase database) throws Exception {
         try (Fixture f = Fixture.on(database)) {
-            SessionStore store = f.node("a", new ResumptionMetrics(), b -> b.createSchema(false)).sessionStore();
+            SessionStore store = f.opened("a", new ResumptionMetrics(), b -> b.createSchema(false)).sessionStore();
             SessionStoreUnavailableException e = org.junit.jupiter.api.Assertions.assertThrows(
                     SessionStoreUnavailableException.class, () -> store.list(SessionQuery.all(), Sessions.now()));
             assertTrue(e.getMessage().contains("jdbcCreateSchema=true"), e.getMessage());

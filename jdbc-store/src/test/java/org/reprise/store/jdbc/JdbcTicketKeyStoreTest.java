@@ -17,10 +17,13 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.reprise.core.metrics.ResumptionMetrics;
@@ -81,6 +84,29 @@ class JdbcTicketKeyStoreTest {
                 pool.shutdownNow();
             }
             assertEquals(1, stores.get(1).load().size());
+        }
+    }
+
+    /**
+     * A cold JVM's first connection can take longer than the pool's connection timeout (250 ms); a node
+     * whose first key store calls failed then sealed under a key of its own that no other node had.
+     */
+    @Test
+    void aNodeWhoseFirstConnectionIsSlowSealsWithTheClustersFirstKey() throws Exception {
+        try (TcpProxy proxy = new TcpProxy("127.0.0.1", 5432); Fixture f = Fixture.on(TestDatabase.POSTGRESQL)) {
+            proxy.pause();
+            JdbcStores slow = f.opened("slow", new ResumptionMetrics(),
+                    b -> b.jdbcUrl("jdbc:postgresql://127.0.0.1:" + proxy.port() + "/test"));
+            TicketKeyRing slowRing = ring(slow.ticketKeyStore());
+            CompletableFuture<TicketKey> slowFirst = CompletableFuture.supplyAsync(slowRing::encryptionKey);
+            TicketKey first = ring(f.node("a").ticketKeyStore()).encryptionKey();
+            // The database's delay, four times the pool's connection timeout: not a wait for anything
+            Thread.sleep(4 * JdbcStoreConfig.MIN_CONNECTION_TIMEOUT.toMillis());
+            assertFalse(slowFirst.isDone(), "the slow node has no key before its database answers");
+            proxy.resume();
+
+            assertSameKey(first, slowFirst.get(30, TimeUnit.SECONDS));
+            assertTrue(slow.sessionStore().awaitReady(Duration.ofSeconds(30)));
         }
     }
 

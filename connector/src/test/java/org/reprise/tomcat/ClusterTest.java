@@ -17,7 +17,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.tomcat.util.net.SSLHostConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.reprise.core.metrics.Mechanism;
 import org.reprise.core.metrics.MissReason;
 import org.reprise.core.session.SessionId;
+import org.reprise.core.session.SessionRecord;
+import org.reprise.core.session.SessionStore;
 import org.reprise.core.ticket.TicketKey;
 import org.reprise.store.jdbc.TcpProxy;
 
@@ -84,18 +85,18 @@ class ClusterTest {
         return database.sessionRows(where);
     }
 
-    private static void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + " did not happen within " + limit);
-            }
-            TimeUnit.MILLISECONDS.sleep(50);
+    /** @return what the store holds for {@code id}, or this test's marker when it cannot answer now */
+    private static Object retrievedFrom(SessionStore store, String id) {
+        try {
+            SessionRecord found = store.retrieve(SessionId.fromHex(id), Instant.now());
+            return found;
+        } catch (RuntimeException unavailable) {
+            return unavailable;
         }
     }
 
     private void awaitRow(String sessionId) throws InterruptedException {
-        await("the session row", Duration.ofSeconds(5), () -> {
+        Await.until("the session row", Duration.ofSeconds(5), () -> {
             try {
                 return rows("WHERE id = '" + sessionId.toLowerCase(Locale.ROOT) + "'") == 1;
             } catch (SQLException e) {
@@ -146,7 +147,7 @@ class ClusterTest {
     }
 
     @Test
-    void aPurgeOnOneNodeStopsResumptionOnTheOtherWithinASecond() throws Exception {
+    void aPurgeOnOneNodeStopsResumptionOnTheOther() throws Exception {
         try (TestServer a = node("a"); TestServer b = node("b")) {
             Path session = dir.resolve("s.pem");
             OpenSslClient.Result first = connect(a, session, true, "-tls1_2", "-no_ticket");
@@ -155,7 +156,10 @@ class ClusterTest {
             assertTrue(connect(b, session, false, "-tls1_2", "-no_ticket").reused(), "b has it cached now");
 
             a.resumption(0).resumptionContext().store().remove(SessionId.fromHex(id));
-            TimeUnit.MILLISECONDS.sleep(1000);
+            // Node b learns of the purge through its purge poller (every 250 ms by default)
+            SessionStore onB = b.resumption(0).resumptionContext().store();
+            Await.until("node b dropping the purged session from its cache",
+                    () -> retrievedFrom(onB, id) == null);
 
             assertFalse(connect(b, session, false, "-tls1_2", "-no_ticket").reused());
             assertEquals(1, b.metrics().misses(MissReason.UNKNOWN));
@@ -169,7 +173,7 @@ class ClusterTest {
             connect(a, oldTicket, true, "-tls1_2");
 
             TicketKey rotated = a.resumption(0).resumptionContext().keyRing().rotate();
-            await("node b adopting the new key", Duration.ofSeconds(5),
+            Await.until("node b adopting the new key", Duration.ofSeconds(5),
                     () -> b.resumption(0).resumptionContext().keyRing().encryptionKey().generation()
                             == rotated.generation());
 
@@ -187,7 +191,7 @@ class ClusterTest {
             TimeUnit.MILLISECONDS.sleep(1100);
 
             assertFalse(connect(a, session, false, "-tls1_2", "-no_ticket").reused());
-            await("the sweeper", Duration.ofSeconds(5), () -> {
+            Await.until("the sweeper", Duration.ofSeconds(5), () -> {
                 try {
                     return rows("WHERE expires <= " + Instant.now().toEpochMilli()) == 0;
                 } catch (SQLException e) {
@@ -235,7 +239,7 @@ class ClusterTest {
                 assertTrue(b.metrics().storeErrors() >= 1);
 
                 proxy.restore();
-                await("resumption from the database", Duration.ofSeconds(10), () -> {
+                Await.until("resumption from the database", Duration.ofSeconds(10), () -> {
                     try {
                         return connect(b, before, false, "-tls1_2", "-no_ticket").reused();
                     } catch (Exception e) {
@@ -257,7 +261,7 @@ class ClusterTest {
         }
         try (TestServer again = node("solo", h2, h -> { })) {
             // The first lookups may come before the pool has opened the database (a full handshake then).
-            await("resumption by session ID after the restart", Duration.ofSeconds(10), () -> {
+            Await.until("resumption by session ID after the restart", Duration.ofSeconds(10), () -> {
                 try {
                     return connect(again, byId, false, "-tls1_2", "-no_ticket").reused();
                 } catch (Exception e) {

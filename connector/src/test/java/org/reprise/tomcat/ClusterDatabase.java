@@ -9,7 +9,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.reprise.core.metrics.ResumptionMetrics;
+import org.reprise.store.jdbc.JdbcStoreProvider;
+import org.reprise.store.jdbc.JdbcStores;
 
 /**
  * The machine's PostgreSQL as a cluster's session database, for one test: tables under a random prefix of
@@ -48,12 +53,38 @@ final class ClusterDatabase implements AutoCloseable {
      * @return {@code spec}
      */
     TestServer.ConnectorSpec node(TestServer.ConnectorSpec spec, String jdbcUrl, String node) {
-        return spec.property("store", "jdbc")
-                .property("jdbcUrl", jdbcUrl)
-                .property("jdbcUser", jdbcUrl.startsWith("jdbc:h2:") ? "sa" : "postgres")
-                .property("jdbcTablePrefix", prefix)
-                .property("dataKeyFile", dataKey.toString())
-                .property("node", node);
+        spec.property("store", "jdbc");
+        storeAttributes(jdbcUrl).forEach(spec::property);
+        return spec.property("node", node);
+    }
+
+    /**
+     * Puts a node on this database like {@link #node}, but opens its stores here, so that the test can reach
+     * them (to flush their write queue, say): the provider {@code store="jdbc"} names, with the same
+     * attributes, handed to the connector in its settings. The caller closes them once the node has stopped,
+     * as the connector would have.
+     *
+     * @param spec    gets the stores, the node's name and the counters they report to
+     * @param jdbcUrl the database, directly ({@link #POSTGRES}) or through a proxy
+     * @param node    the node's name
+     * @return the stores {@code spec}'s connector uses
+     */
+    JdbcStores open(TestServer.ConnectorSpec spec, String jdbcUrl, String node) {
+        ResumptionMetrics metrics = new ResumptionMetrics();
+        JdbcStores stores = new JdbcStoreProvider().open(storeAttributes(jdbcUrl), node, metrics);
+        spec.settings(spec.settings.toBuilder().node(node).metrics(metrics).sessionStore(stores.sessionStore())
+                .ticketKeyStore(stores.ticketKeyStore()).build());
+        return stores;
+    }
+
+    /** The JDBC store's connector attributes that put a node on this database. */
+    private Map<String, String> storeAttributes(String jdbcUrl) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("jdbcUrl", jdbcUrl);
+        attributes.put("jdbcUser", jdbcUrl.startsWith("jdbc:h2:") ? "sa" : "postgres");
+        attributes.put("jdbcTablePrefix", prefix);
+        attributes.put("dataKeyFile", dataKey.toString());
+        return attributes;
     }
 
     /**

@@ -20,6 +20,8 @@ import org.reprise.store.jdbc.TcpProxy;
 class FaultsTest {
 
     private static final Duration LOAD = Duration.ofSeconds(20);
+    /** The longest to wait for something that normally takes well under a second. */
+    private static final Duration LIMIT = Duration.ofSeconds(30);
 
     @TempDir
     Path dir;
@@ -36,12 +38,13 @@ class FaultsTest {
         });
     }
 
-    /** A TLS 1.2 session by session ID only, made on node {@code from} and saved to a file, once stored. */
+    /** A TLS 1.2 session by session ID only, made on node {@code from} and saved to a file, once in the database. */
     private Path sessionIdOn(TwoNodes nodes, int from, String name) throws Exception {
         Path file = dir.resolve(name + ".pem");
         OpenSslClient.Result made = OpenSslClient.connect(nodes.port(from), "localhost", file, true, "-tls1_2", "-no_ticket");
         assertTrue(made.handshakeCompleted(), made.output());
-        TimeUnit.MILLISECONDS.sleep(500);
+        assertTrue(nodes.stores(from).flush(LIMIT), "node " + from + " wrote its queued sessions within "
+                + LIMIT.toSeconds() + " s");
         return file;
     }
 

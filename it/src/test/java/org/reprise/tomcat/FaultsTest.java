@@ -11,8 +11,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.reprise.core.metrics.MetricsSnapshot;
 import org.reprise.core.metrics.MissReason;
 import org.reprise.store.jdbc.TcpProxy;
 
@@ -48,6 +50,15 @@ class FaultsTest {
         return file;
     }
 
+    /** Waits until {@code condition} holds, failing after {@link #LIMIT}. */
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + LIMIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "not within " + LIMIT.toSeconds() + " s: " + what);
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+    }
+
     private static boolean resumes(TwoNodes nodes, int on, Path session, String... options) throws Exception {
         List<String> args = new ArrayList<>(List.of("-tls1_2"));
         args.addAll(List.of(options));
@@ -63,15 +74,33 @@ class FaultsTest {
             Path before = sessionIdOn(nodes, 0, "before");
             LoadClients load = new LoadClients(nodes.pki, () -> nodes.port(turn.getAndIncrement()), 4);
             CompletableFuture<Void> running = inBackground(load);
-            TimeUnit.SECONDS.sleep(4);
+            await("the load resuming on both nodes before the cut",
+                    () -> nodes.metrics(0).handshakesResumed() > 0 && nodes.metrics(1).handshakesResumed() > 0);
 
+            MetricsSnapshot[] atCut = {nodes.metrics(0), nodes.metrics(1)};
             proxy.cut();
-            TimeUnit.SECONDS.sleep(1);
+            // The load's new sessions on node b can no longer be written: the cut has reached b
+            await("node b's store errors moving after the cut",
+                    () -> nodes.metrics(1).storeErrors() > atCut[1].storeErrors());
+            MetricsSnapshot bBefore = nodes.metrics(1);
             assertFalse(resumes(nodes, 1, before, "-no_ticket"), "node b cannot read the session while cut");
-            long errorsBefore = nodes.metrics(1).storeErrors();
-            TimeUnit.SECONDS.sleep(4);
-            assertTrue(nodes.metrics(1).storeErrors() > errorsBefore || nodes.metrics(0).storeErrors() > 0,
-                    "the cut shows in the store error counters");
+            MetricsSnapshot bAfter = nodes.metrics(1);
+            // b has never seen the session, so only the database could have answered: the lookup failed, and
+            // b counts it as a store error, not as a session it does not know
+            assertTrue(bAfter.misses(MissReason.STORE_ERROR) > bBefore.misses(MissReason.STORE_ERROR),
+                    "node b counts a miss for a store error: " + bBefore + " -> " + bAfter);
+            // The load runs on through the cut: both nodes make new sessions they cannot write, and go on
+            // resuming the ones they have (from their caches and tickets)
+            await("both nodes losing writes and resuming during the cut", () -> {
+                for (int node = 0; node < 2; node++) {
+                    MetricsSnapshot m = nodes.metrics(node);
+                    if (m.storeErrors() <= atCut[node].storeErrors()
+                            || m.handshakesResumed() <= atCut[node].handshakesResumed()) {
+                        return false;
+                    }
+                }
+                return true;
+            });
 
             proxy.restore();
             long restored = System.nanoTime();

@@ -193,9 +193,15 @@ class BrowserTest {
         assertFalse(reused(afterRetire), afterRetire);
 
         // metrics: counters and both charts drawn from the server's samples
-        Thread.sleep(2500);
+        // The page draws the samples there are when it loads; the sampler takes one a second here
         open("metrics.html");
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#chart-handshakes svg polyline")));
+        wait.until(d -> {
+            if (d.findElements(By.cssSelector("#chart-handshakes svg polyline")).isEmpty()) {
+                d.navigate().refresh();
+                return false;
+            }
+            return true;
+        });
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#chart-misses svg")));
         assertTrue(Long.parseLong(driver.findElement(By.id("counter-handshakesFull")).getText()) >= 3);
         assertTrue(driver.findElement(By.id("ratio")).getText().endsWith("%"));

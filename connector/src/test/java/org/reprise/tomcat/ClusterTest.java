@@ -11,12 +11,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import org.apache.tomcat.util.net.SSLHostConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,8 +59,15 @@ class ClusterTest {
 
     private TestServer node(String name, String jdbcUrl, java.util.function.Consumer<SSLHostConfig> host)
             throws Exception {
+        return node(name, jdbcUrl, Clock.systemUTC(), host);
+    }
+
+    private TestServer node(String name, String jdbcUrl, Clock clock, java.util.function.Consumer<SSLHostConfig> host)
+            throws Exception {
         Path nodeDir = Files.createDirectories(dir.resolve(name));
-        return TestServer.start(nodeDir, database.node(new TestServer.ConnectorSpec(), jdbcUrl, name)
+        TestServer.ConnectorSpec spec = new TestServer.ConnectorSpec()
+                .settings(ResumptionSettings.builder().clock(clock).build());
+        return TestServer.start(nodeDir, database.node(spec, jdbcUrl, name)
                 .property("sweepInterval", "1s")
                 .host(pki, nodeDir, "localhost", false, false, host));
     }
@@ -184,16 +191,17 @@ class ClusterTest {
 
     @Test
     void expiredRowsAreNotResumedAndTheSweeperDeletesThem() throws Exception {
-        try (TestServer a = node("a", POSTGRES, h -> h.setSessionTimeout(1))) {
+        TestClock clock = new TestClock();
+        try (TestServer a = node("a", POSTGRES, clock, h -> h.setSessionTimeout(60))) {
             Path session = dir.resolve("s.pem");
             OpenSslClient.Result first = connect(a, session, true, "-tls1_2", "-no_ticket");
             awaitRow(field(first, "Session-ID"));
-            TimeUnit.MILLISECONDS.sleep(1100);
+            clock.advance(Duration.ofSeconds(61));
 
             assertFalse(connect(a, session, false, "-tls1_2", "-no_ticket").reused());
-            Await.until("the sweeper", Duration.ofSeconds(5), () -> {
+            Await.until("the sweeper", () -> {
                 try {
-                    return rows("WHERE expires <= " + Instant.now().toEpochMilli()) == 0;
+                    return rows("WHERE expires <= " + clock.millis()) == 0;
                 } catch (SQLException e) {
                     return false;
                 }

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Clock;
+import java.time.Duration;
 import org.apache.tomcat.util.net.SSLHostConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +27,12 @@ class ResumptionTest {
     }
 
     private TestServer server(java.util.function.Consumer<SSLHostConfig> customise) throws Exception {
+        return server(Clock.systemUTC(), customise);
+    }
+
+    private TestServer server(Clock clock, java.util.function.Consumer<SSLHostConfig> customise) throws Exception {
         return TestServer.start(dir, new TestServer.ConnectorSpec()
+                .settings(ResumptionSettings.builder().clock(clock).build())
                 .host(pki, dir, "localhost", false, false, customise)
                 .host(pki, dir, "other.test", false, false, customise));
     }
@@ -129,12 +135,13 @@ class ResumptionTest {
 
     @Test
     void nothingResumesAfterTheSessionTimeout() throws Exception {
-        try (TestServer server = server(h -> h.setSessionTimeout(1))) {
+        TestClock clock = new TestClock();
+        try (TestServer server = server(clock, h -> h.setSessionTimeout(60))) {
             save(server, "localhost", "-tls1_2", "-no_ticket");
             Path idSession = dir.resolve("id.pem");
             java.nio.file.Files.move(dir.resolve("session.pem"), idSession);
             save(server, "localhost", "-tls1_2");
-            TimeUnit.MILLISECONDS.sleep(1500);
+            clock.advance(Duration.ofSeconds(61));
 
             assertFalse(OpenSslClient.connect(server.port(), "localhost", idSession, false, "-tls1_2", "-no_ticket")
                     .reused());

@@ -150,15 +150,17 @@ final class ConnectorResumption implements ConnectorBinding {
             log.warn("Reprise connector " + name + ": the session store did not answer within "
                     + STARTUP_WAIT.toSeconds() + " s of starting; until it does, handshakes that ask to resume are"
                     + " full handshakes (counted as store errors) and ticket keys are this node's own");
-        } else {
-            try {
-                // Load the keys other nodes made before the first handshake needs them, so that a node that has
-                // just started seals with the cluster's key and opens the tickets of the others.
-                ring.refresh();
-            } catch (RuntimeException storeUnavailable) {
-                // the maintenance thread refreshes again at once, and logs the failure if it lasts
-            }
         }
+        try {
+            // Load the keys other nodes made before the first handshake needs them, so that a node that has
+            // just started seals with the cluster's key and opens the tickets of the others.
+            ring.refresh();
+        } catch (RuntimeException storeUnavailable) {
+            // the maintenance thread refreshes again at once, and logs the failure if it lasts
+        }
+        // Never fails: with the key store down it makes a key of this node's own, here rather than on the
+        // first handshake, until maintenance finds the store again
+        ring.encryptionKey();
         maintenance = new Maintenance(created, name, settings.sweepInterval());
         return created;
     }

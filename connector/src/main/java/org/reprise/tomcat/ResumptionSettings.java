@@ -295,7 +295,7 @@ public final class ResumptionSettings {
                 throw new IllegalArgumentException("Reprise setting resumptionEngine must not be blank");
             }
             if (name != null && name.isBlank()) {
-                throw new IllegalArgumentException("Reprise setting name must not be blank");
+                throw new IllegalArgumentException("Reprise setting resumptionName must not be blank");
             }
             return new ResumptionSettings(this);
         }

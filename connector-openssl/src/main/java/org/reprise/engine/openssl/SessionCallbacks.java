@@ -290,7 +290,11 @@ final class SessionCallbacks {
         }
         markOurs(session);
         metrics.resumed(mechanism, Protocol.of(protocolName(version)));
-        storeQuietly(record.resumedAt(now));
+        try {
+            context.store().recordResumption(record.id(), now);
+        } catch (RuntimeException e) {
+            metrics.storeError();
+        }
         return session;
     }
 

@@ -426,7 +426,11 @@ final class ResumingTlsServer extends DefaultTlsServer {
         if (resumed) {
             metrics.resumed(Objects.requireNonNull(resumingBy), counted);
             if (resumingRecord != null) {
-                storeQuietly(resumingRecord.resumedAt(now));
+                try {
+                    host.resumption.store().recordResumption(resumingRecord.id(), now);
+                } catch (RuntimeException e) {
+                    metrics.storeError();
+                }
             }
         } else {
             if (resumingBy != null) {

@@ -17,18 +17,35 @@ import org.jspecify.annotations.Nullable;
  * were resumed often and can turn away a new one for them; once full of them, new clients could not
  * resume at all.) The bound is exact once concurrent {@link #store} calls have returned.
  *
+ * <p>Memory is bounded by the size whatever clients do: a {@link #recordResumption resumption} updates the
+ * record in its place and queues nothing; a session stored again moves to the newest place, and the places
+ * it and removed sessions leave behind keep no record and are cleared once there are as many of them as the
+ * size, so the arrival order never holds more than about twice the size.
+ *
  * <p>{@link #retrieve} checks each record's {@link SessionRecord#expires() expiry} against the caller's
  * clock, so an expired record is never returned; {@link #sweepExpired} frees them. Sessions are lost when
- * the JVM stops. Thread-safe; {@code retrieve} is one hash lookup and neither it nor {@code store} takes
- * a lock.
+ * the JVM stops. Thread-safe; {@code retrieve} is one hash lookup and takes no lock.
  */
 public final class MemorySessionStore implements SessionStore {
 
+    /** A session's place in the arrival order; its record is replaced in place, and cleared when it goes. */
+    private static final class Entry {
+        final SessionId id;
+        volatile @Nullable SessionRecord record;
+
+        Entry(SessionRecord record) {
+            this.id = record.id();
+            this.record = record;
+        }
+    }
+
     private final long maximumSize;
-    private final ConcurrentHashMap<SessionId, SessionRecord> sessions = new ConcurrentHashMap<>();
-    /** Every record in the order it was stored; records already replaced or removed are skipped. */
-    private final Queue<SessionRecord> arrivals = new ConcurrentLinkedQueue<>();
+    private final ConcurrentHashMap<SessionId, Entry> sessions = new ConcurrentHashMap<>();
+    /** Every session in the order it was first stored; entries no longer in the map are skipped. */
+    private final Queue<Entry> arrivals = new ConcurrentLinkedQueue<>();
     private final AtomicLong size = new AtomicLong();
+    /** Entries removed from the map but still in {@link #arrivals}, since the queue was last cleared of them. */
+    private final AtomicLong departed = new AtomicLong();
 
     /**
      * @param maximumSize how many sessions to keep at most; at least 1
@@ -42,14 +59,20 @@ public final class MemorySessionStore implements SessionStore {
 
     @Override
     public void store(SessionRecord record) {
-        if (sessions.put(record.id(), record) == null) {
+        Entry added = new Entry(record);
+        Entry replaced = sessions.put(record.id(), added);
+        if (replaced == null) {
             size.incrementAndGet();
+        } else {
+            // stored again: the newest now; its old place keeps no record and is cleared with the others
+            replaced.record = null;
+            countDeparted();
         }
-        // queued only once in the map: a concurrent store trimming the queue could otherwise take this record
+        // queued only once in the map: a concurrent store trimming the queue could otherwise take this entry
         // before it is there, find nothing to drop, and leave it out of the order for good
-        arrivals.add(record);
+        arrivals.add(added);
         while (size.get() > maximumSize) {
-            SessionRecord oldest = arrivals.poll();
+            Entry oldest = arrivals.poll();
             if (oldest == null) {
                 return;
             }
@@ -59,7 +82,8 @@ public final class MemorySessionStore implements SessionStore {
 
     @Override
     public @Nullable SessionRecord retrieve(SessionId id, Instant now) {
-        SessionRecord record = sessions.get(id);
+        Entry entry = sessions.get(id);
+        SessionRecord record = entry == null ? null : entry.record;
         if (record == null || record.isExpiredAt(now)) {
             return null;
         }
@@ -67,11 +91,23 @@ public final class MemorySessionStore implements SessionStore {
     }
 
     @Override
+    public void recordResumption(SessionId id, Instant at) {
+        sessions.computeIfPresent(id, (key, entry) -> {
+            SessionRecord record = entry.record;
+            if (record != null) {
+                entry.record = record.resumedAt(at);
+            }
+            return entry;
+        });
+    }
+
+    @Override
     public boolean remove(SessionId id) {
-        if (sessions.remove(id) == null) {
+        Entry entry = sessions.remove(id);
+        if (entry == null) {
             return false;
         }
-        size.decrementAndGet();
+        departed(entry);
         return true;
     }
 
@@ -79,16 +115,22 @@ public final class MemorySessionStore implements SessionStore {
     public long removeAll() {
         long removed = 0;
         for (SessionId id : sessions.keySet()) {
-            removed += remove(id) ? 1 : 0;
+            Entry entry = sessions.remove(id);
+            if (entry != null) {
+                entry.record = null;
+                size.decrementAndGet();
+                removed++;
+            }
         }
-        arrivals.removeIf(r -> sessions.get(r.id()) != r);
+        clearDeparted();
         return removed;
     }
 
     @Override
     public SessionPage list(SessionQuery query, Instant now) {
         List<SessionRecord> matches = sessions.values().stream()
-                .filter(r -> !r.isExpiredAt(now) && query.matches(r))
+                .map(e -> e.record)
+                .filter(r -> r != null && !r.isExpiredAt(now) && query.matches(r))
                 .sorted(query.comparator())
                 .toList();
         int from = (int) Math.min(query.offset(), matches.size());
@@ -99,11 +141,15 @@ public final class MemorySessionStore implements SessionStore {
     @Override
     public long sweepExpired(Instant now) {
         long removed = 0;
-        for (SessionRecord r : sessions.values()) {
-            removed += r.isExpiredAt(now) && forget(r) ? 1 : 0;
+        for (Entry entry : sessions.values()) {
+            SessionRecord r = entry.record;
+            if (r != null && r.isExpiredAt(now) && sessions.remove(entry.id, entry)) {
+                entry.record = null;
+                size.decrementAndGet();
+                removed++;
+            }
         }
-        // drops what was replaced or removed, so that the queue stays as long as the store
-        arrivals.removeIf(r -> sessions.get(r.id()) != r);
+        clearDeparted();
         return removed;
     }
 
@@ -112,19 +158,34 @@ public final class MemorySessionStore implements SessionStore {
         return size.get();
     }
 
-    /** Removes this very record (by identity), not a newer one stored under the same ID. */
-    private boolean forget(SessionRecord record) {
-        boolean[] removed = {false};
-        sessions.computeIfPresent(record.id(), (id, current) -> {
-            if (current != record) {
-                return current;
-            }
-            removed[0] = true;
-            return null;
-        });
-        if (removed[0]) {
+    /** @return how many places the arrival order holds, the removed sessions' included; for tests */
+    long arrivalsQueued() {
+        return arrivals.size();
+    }
+
+    /** Removes this very entry (by identity), not a newer one stored under the same ID. */
+    private void forget(Entry entry) {
+        if (sessions.remove(entry.id, entry)) {
+            entry.record = null;
             size.decrementAndGet();
         }
-        return removed[0];
+    }
+
+    /** An entry left the map outside the arrival order: its secret goes now, its place once enough have. */
+    private void departed(Entry entry) {
+        entry.record = null;
+        size.decrementAndGet();
+        countDeparted();
+    }
+
+    private void countDeparted() {
+        if (departed.incrementAndGet() > maximumSize) {
+            clearDeparted();
+        }
+    }
+
+    private void clearDeparted() {
+        departed.set(0);
+        arrivals.removeIf(e -> sessions.get(e.id) != e);
     }
 }

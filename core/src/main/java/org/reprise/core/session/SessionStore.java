@@ -40,6 +40,18 @@ public interface SessionStore extends AutoCloseable {
     @Nullable SessionRecord retrieve(SessionId id, Instant now);
 
     /**
+     * Notes that a session resumed: its {@link SessionRecord#lastResumed() last resumption} becomes {@code at}
+     * and its {@link SessionRecord#resumeCount() resume count} goes up by one. Nothing else changes and the
+     * secret state is not written again, so however often a client resumes, the store keeps one record of
+     * the session. A session that is no longer there (removed, evicted, expired) stays gone: this never
+     * brings one back. Sits on the handshake path, like {@link #store}.
+     *
+     * @param id the session that resumed
+     * @param at when it resumed
+     */
+    void recordResumption(SessionId id, Instant at);
+
+    /**
      * Forgets one session: it will not resume again.
      *
      * @param id the session ID

@@ -189,6 +189,82 @@ class MemorySessionStoreTest {
         assertEquals(0, store.sweepExpired(sweepAt), "a second sweep finds nothing");
     }
 
+    /** What one client can make the store keep, however often it resumes: one record, and no copies. */
+    @Nested
+    class BoundedWhateverClientsDo {
+
+        private static final int TIMES = 1_000_000;
+        /** Far below the ~300 bytes a queued record took: any copy per resumption shows. */
+        private static final long HEAP_SLACK = 32L << 20;
+
+        private final MemorySessionStore small = new MemorySessionStore(100);
+
+        @Test
+        void aMillionResumptionsOfOneSessionKeepOneRecordAndTheirCount() {
+            SessionRecord record = TestRecords.record(1, now).build();
+            small.store(record);
+            long heapBefore = heapAfterGc();
+            for (int i = 0; i < TIMES; i++) {
+                small.recordResumption(record.id(), now.plusMillis(i));
+            }
+            long heapAfter = heapAfterGc();
+
+            assertTrue(small.arrivalsQueued() <= 100, small.arrivalsQueued() + " places queued");
+            assertTrue(heapAfter - heapBefore < HEAP_SLACK, (heapAfter - heapBefore >> 20) + " MB more heap");
+            SessionRecord kept = small.retrieve(record.id(), now);
+            assertNotNull(kept);
+            assertEquals(TIMES, kept.resumeCount());
+            assertEquals(now.plusMillis(TIMES - 1), kept.lastResumed());
+            assertEquals(1, small.estimatedSize());
+        }
+
+        /** How the engines recorded a resumption before: storing the whole record again. */
+        @Test
+        void aMillionStoresOfOneSessionKeepOnePlace() {
+            SessionRecord record = TestRecords.record(1, now).build();
+            small.store(record);
+            long heapBefore = heapAfterGc();
+            for (int i = 0; i < TIMES; i++) {
+                small.store(record.resumedAt(now.plusMillis(i)));
+            }
+            long heapAfter = heapAfterGc();
+
+            assertTrue(small.arrivalsQueued() <= 2 * 100 + 1, small.arrivalsQueued() + " places queued");
+            assertTrue(heapAfter - heapBefore < HEAP_SLACK, (heapAfter - heapBefore >> 20) + " MB more heap");
+            assertEquals(1, small.estimatedSize());
+        }
+
+        @Test
+        void removedSessionsLeaveNoPlacesBehind() {
+            for (int i = 0; i < TIMES; i++) {
+                SessionRecord record = TestRecords.record(i, now).build();
+                small.store(record);
+                small.remove(record.id());
+            }
+            assertTrue(small.arrivalsQueued() <= 2 * 100 + 1, small.arrivalsQueued() + " places queued");
+            assertEquals(0, small.estimatedSize());
+        }
+
+        @Test
+        void aResumptionNeverBringsBackARemovedSession() {
+            SessionRecord record = TestRecords.record(1, now).build();
+            small.store(record);
+            small.remove(record.id());
+            small.recordResumption(record.id(), now);
+
+            assertNull(small.retrieve(record.id(), now));
+            assertEquals(0, small.estimatedSize());
+        }
+
+        private static long heapAfterGc() {
+            java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+            for (int i = 0; i < 3; i++) {
+                System.gc();
+            }
+            return memory.getHeapMemoryUsage().getUsed();
+        }
+    }
+
     @Nested
     class ConcurrentStores {
 

@@ -9,10 +9,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
@@ -31,9 +31,11 @@ import org.reprise.core.session.SessionStore;
  *       database has answered once: that would cost more than the budget, so it fails at once); a row whose
  *       secret does not open (another data key, damage) is deleted, counted, and reported as a miss.</li>
  *   <li>{@link #store}: the cache at once, the database later, through {@link WriteBehind}.</li>
+ *   <li>{@link #recordResumption}: the same way, as a small update of the row's resume count and last
+ *       resumption, which touches only a row that is still there.</li>
  *   <li>{@link #remove}, {@link #removeAll}: delete and record a purge in one transaction; every node's
  *       {@link PurgePoller} then drops the sessions from its cache.</li>
- *   <li>{@link #sweepExpired}: batches of 1,000 rows, safe on every node at once.</li>
+ *   <li>{@link #sweepExpired}: this node's cache, then batches of 1,000 rows, safe on every node at once.</li>
  * </ul>
  *
  * <p>Listed records carry an empty secret state: a listing is for people, and never decrypts.
@@ -79,7 +81,13 @@ final class JdbcSessionStore implements SessionStore {
     @Override
     public void store(SessionRecord record) {
         cache.put(record);
-        writes.offer(record);
+        writes.offer(WriteBehind.Write.session(record));
+    }
+
+    @Override
+    public void recordResumption(SessionId id, Instant at) {
+        cache.recordResumption(id, at);
+        writes.offer(WriteBehind.Write.resumption(id, at));
     }
 
     @Override
@@ -152,6 +160,7 @@ final class JdbcSessionStore implements SessionStore {
 
     @Override
     public long sweepExpired(Instant now) {
+        cache.sweepExpired(now);
         return db.call("sweep", (c, d) -> {
             long total = 0;
             try (PreparedStatement delete = c.prepareStatement(d.deleteExpiredBatch(table))) {
@@ -225,24 +234,52 @@ final class JdbcSessionStore implements SessionStore {
         }
     }
 
-    private void write(List<SessionRecord> batch) {
-        // The last write of a session wins; a fixed order keeps two nodes writing the same sessions from
-        // deadlocking on PostgreSQL's row locks
-        Map<SessionId, SessionRecord> latest = new LinkedHashMap<>();
-        for (SessionRecord r : batch) {
-            latest.put(r.id(), r);
+    private void write(List<WriteBehind.Write> batch) {
+        // The last write of a session wins, and resumptions add up; a fixed order keeps two nodes writing the
+        // same sessions from deadlocking on PostgreSQL's row locks
+        Map<SessionId, SessionRecord> latest = new TreeMap<>(Comparator.comparing(SessionId::hex));
+        Map<SessionId, Resumptions> resumed = new TreeMap<>(Comparator.comparing(SessionId::hex));
+        for (WriteBehind.Write w : batch) {
+            SessionRecord record = w.record();
+            Instant at = w.resumedAt();
+            if (record != null) {
+                latest.put(w.id(), record);
+                resumed.remove(w.id());
+            } else if (at != null) {
+                resumed.merge(w.id(), new Resumptions(1, at), Resumptions::plus);
+            }
         }
-        List<SessionRecord> ordered = new ArrayList<>(latest.values());
-        ordered.sort(Comparator.comparing(r -> r.id().hex()));
         db.callInTransaction("write sessions", (c, d) -> {
-            try (PreparedStatement ps = c.prepareStatement(d.upsert(table, SessionRows.ALL_COLUMNS, "id"))) {
-                for (SessionRecord r : ordered) {
-                    rows.bind(ps, r);
-                    ps.addBatch();
+            if (!latest.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(d.upsert(table, SessionRows.ALL_COLUMNS, "id"))) {
+                    for (SessionRecord r : latest.values()) {
+                        rows.bind(ps, r);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
                 }
-                ps.executeBatch();
+            }
+            if (!resumed.isEmpty()) {
+                // Only a row that is still there: a resumption never brings back a purged session
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET last_resumed ="
+                        + " GREATEST(COALESCE(last_resumed, 0), ?), resume_count = resume_count + ? WHERE id = ?")) {
+                    for (Map.Entry<SessionId, Resumptions> e : resumed.entrySet()) {
+                        ps.setLong(1, e.getValue().last().toEpochMilli());
+                        ps.setLong(2, e.getValue().count());
+                        ps.setString(3, e.getKey().hex());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
             }
             return null;
         });
+    }
+
+    /** The resumptions of one session within one batch. */
+    private record Resumptions(long count, Instant last) {
+        Resumptions plus(Resumptions other) {
+            return new Resumptions(count + other.count, last.isAfter(other.last) ? last : other.last);
+        }
     }
 }

@@ -30,6 +30,15 @@ final class SessionCache {
         sessions.store(record);
     }
 
+    void recordResumption(SessionId id, Instant at) {
+        sessions.recordResumption(id, at);
+    }
+
+    /** @return how many expired sessions were dropped */
+    long sweepExpired(Instant now) {
+        return sessions.sweepExpired(now);
+    }
+
     /** @return a mark to pass to {@link #putUnlessInvalidatedSince}, taken before reading the database */
     long mark() {
         return invalidations.get();

@@ -1,6 +1,7 @@
 package org.reprise.store.jdbc;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +22,29 @@ import org.reprise.core.session.SessionRecord;
  */
 final class WriteBehind implements AutoCloseable {
 
+    /**
+     * One queued write: a whole session to insert or replace, or a resumption of one, which only updates
+     * the row if it is still there.
+     *
+     * @param id        the session
+     * @param record    the session to write, or null for a resumption
+     * @param resumedAt when it resumed, for a resumption; null otherwise
+     */
+    record Write(SessionId id, @Nullable SessionRecord record, @Nullable Instant resumedAt) {
+
+        static Write session(SessionRecord record) {
+            return new Write(record.id(), record, null);
+        }
+
+        static Write resumption(SessionId id, Instant at) {
+            return new Write(id, null, at);
+        }
+    }
+
     /** Where batches go; throws when the database fails, and the batch is then lost. */
     @FunctionalInterface
     interface Sink {
-        void write(List<SessionRecord> batch);
+        void write(List<Write> batch);
     }
 
     private static final Logger LOG = Logger.getLogger(WriteBehind.class.getPackageName());
@@ -37,10 +57,10 @@ final class WriteBehind implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
     private final Condition batchDone = lock.newCondition();
-    private final ArrayDeque<SessionRecord> queue = new ArrayDeque<>();
+    private final ArrayDeque<Write> queue = new ArrayDeque<>();
     private final Thread writer;
     /** Guarded by {@link #lock}: the batch the writer is writing, empty between batches. */
-    private List<SessionRecord> inFlight = List.of();
+    private List<Write> inFlight = List.of();
     /** Guarded by {@link #lock}. */
     private boolean closed;
 
@@ -54,14 +74,14 @@ final class WriteBehind implements AutoCloseable {
     }
 
     /** Queues a write; when the queue is full (or closed) drops it and counts the drop. Never blocks on I/O. */
-    void offer(SessionRecord record) {
+    void offer(Write write) {
         lock.lock();
         try {
             if (closed || queue.size() >= capacity) {
                 metrics.storeWriteDropped();
                 return;
             }
-            queue.addLast(record);
+            queue.addLast(write);
             notEmpty.signal();
         } finally {
             lock.unlock();
@@ -124,7 +144,7 @@ final class WriteBehind implements AutoCloseable {
         }
     }
 
-    private void discardWhere(Predicate<SessionRecord> which) {
+    private void discardWhere(Predicate<Write> which) {
         lock.lock();
         try {
             queue.removeIf(which);
@@ -140,7 +160,7 @@ final class WriteBehind implements AutoCloseable {
     }
 
     private void run() {
-        List<SessionRecord> batch;
+        List<Write> batch;
         while ((batch = nextBatch()) != null) {
             try {
                 sink.write(batch);
@@ -161,7 +181,7 @@ final class WriteBehind implements AutoCloseable {
     }
 
     /** @return the next batch, marked in flight; null once closed and drained */
-    private @Nullable List<SessionRecord> nextBatch() {
+    private @Nullable List<Write> nextBatch() {
         lock.lock();
         try {
             while (queue.isEmpty()) {
@@ -170,7 +190,7 @@ final class WriteBehind implements AutoCloseable {
                 }
                 notEmpty.awaitUninterruptibly();
             }
-            List<SessionRecord> batch = new ArrayList<>(Math.min(queue.size(), MAX_BATCH));
+            List<Write> batch = new ArrayList<>(Math.min(queue.size(), MAX_BATCH));
             while (!queue.isEmpty() && batch.size() < MAX_BATCH) {
                 batch.add(queue.pollFirst());
             }

@@ -21,6 +21,7 @@ final class Fixture implements AutoCloseable {
     private static final Random RANDOM = new Random();
     /** Generous: a cold JVM on a busy machine takes a few hundred milliseconds for its first connection. */
     private static final Duration READY = Duration.ofSeconds(30);
+    private static final Duration GENEROUS_BUDGET = Duration.ofSeconds(5);
 
     final TestDatabase database;
     final String prefix;
@@ -39,8 +40,10 @@ final class Fixture implements AutoCloseable {
 
     /** @return a configuration for this fixture's tables and keys, to adjust before building */
     JdbcStoreConfig.Builder config() {
+        // Generous: these tests check what a lookup finds, and a busy machine can take longer than the 50 ms
+        // default; tests of the budget itself set it back
         return JdbcStoreConfig.builder().jdbcUrl(database.url()).user(database.user()).tablePrefix(prefix)
-                .dataKeys(keys);
+                .dataKeys(keys).retrieveBudget(GENEROUS_BUDGET);
     }
 
     /** @return a node with the defaults and its own counters */

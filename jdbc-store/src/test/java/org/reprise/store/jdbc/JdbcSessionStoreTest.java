@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
@@ -56,6 +57,48 @@ class JdbcSessionStoreTest {
             assertTrue(a.flush(FLUSH));
 
             assertEquals(resumed, f.node("b").sessionStore().retrieve(record.id(), Sessions.now()));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void aResumptionUpdatesTheRowsCountAndTimeOnly(TestDatabase database) throws Exception {
+        try (Fixture f = Fixture.on(database)) {
+            JdbcStores a = f.node("a");
+            SessionRecord record = Sessions.live();
+            a.sessionStore().store(record);
+            Instant first = Sessions.now();
+            for (int i = 0; i < 3; i++) {
+                a.sessionStore().recordResumption(record.id(), first.plusSeconds(i));
+            }
+            assertTrue(a.flush(FLUSH));
+
+            SessionRecord read = f.node("b").sessionStore().retrieve(record.id(), Sessions.now());
+            assertNotNull(read);
+            assertEquals(3, read.resumeCount());
+            assertEquals(first.plusSeconds(2).toEpochMilli(), read.lastResumed().toEpochMilli());
+            assertEquals(record.toBuilder().resumeCount(3).lastResumed(read.lastResumed()).build(), read);
+        }
+    }
+
+    /** A resumption in flight while another node purges the session must not write it back. */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void aResumptionAfterAPurgeDoesNotBringTheSessionBack(TestDatabase database) throws Exception {
+        try (Fixture f = Fixture.on(database)) {
+            JdbcStores a = f.node("a");
+            JdbcStores b = f.node("b");
+            SessionRecord record = Sessions.live();
+            a.sessionStore().store(record);
+            assertTrue(a.flush(FLUSH));
+            assertNotNull(a.sessionStore().retrieve(record.id(), Sessions.now()), "read at the ClientHello");
+
+            assertTrue(b.sessionStore().remove(record.id()));
+            a.sessionStore().recordResumption(record.id(), Sessions.now());
+            assertTrue(a.flush(FLUSH));
+
+            assertEquals(0, count(f, "sessions"), "the purged row stays gone");
+            assertNull(b.sessionStore().retrieve(record.id(), Sessions.now()));
         }
     }
 

@@ -24,7 +24,7 @@ class OutageTest {
         try (TcpProxy proxy = new TcpProxy("127.0.0.1", 5432); Fixture f = Fixture.on(TestDatabase.POSTGRESQL);
                 LogCapture log = new LogCapture()) {
             ResumptionMetrics metrics = new ResumptionMetrics();
-            JdbcStores node = f.node("a", metrics, b -> b
+            JdbcStores node = f.node("a", metrics, b -> b.retrieveBudget(Duration.ofMillis(50))
                     .jdbcUrl("jdbc:postgresql://127.0.0.1:" + proxy.port() + "/test").writeQueueCapacity(50));
             SessionStore store = node.sessionStore();
             SessionRecord cached = Sessions.live();

@@ -1,5 +1,10 @@
 package org.reprise.store.jdbc;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,6 +20,13 @@ import org.reprise.core.session.SessionRecord;
 /**
  * Maps session records to rows of the {@code sessions} table and back. The secret state is sealed on the
  * way in and opened on the way out; listings never open it.
+ *
+ * <p>Every column that decides whether a session may resume (ID, protocol, cipher suite, SSLHostConfig, SNI
+ * name, engine, peer identity, creation and expiry) is bound to the sealed secret as associated data, so
+ * that someone who can write to the table but has no data key cannot change one without the row failing
+ * to open: it is then a bad row, never a session that resumes where it should not. The node, the last
+ * resumption and the resume count are for people only and stay unbound, so that recording a resumption is
+ * a small update of two columns.
  */
 final class SessionRows {
 
@@ -25,7 +37,8 @@ final class SessionRows {
     static final List<String> ALL_COLUMNS =
             Stream.concat(PUBLIC_COLUMNS.stream(), Stream.of("key_id", "secret")).toList();
 
-    private static final String PURPOSE = "reprise session secret";
+    /** Rows sealed under the first format, bound to their ID alone, no longer open: they are misses. */
+    private static final String PURPOSE = "reprise session secret v2";
     private static final byte[] NO_SECRET = new byte[0];
 
     private final SecretCipher cipher;
@@ -54,7 +67,9 @@ final class SessionRows {
         }
         ps.setLong(12, r.resumeCount());
         byte[] secret = r.secretState();
-        SecretCipher.Sealed sealed = cipher.seal(secret, associatedData(r.id()));
+        SecretCipher.Sealed sealed = cipher.seal(secret, associatedData(r.id().hex(), r.protocol(),
+                r.cipherSuite(), r.hostConfig(), r.sniHost(), r.engine(), r.peerIdentity(),
+                r.created().toEpochMilli(), r.expires().toEpochMilli()));
         Arrays.fill(secret, (byte) 0);
         ps.setString(13, sealed.keyId());
         ps.setBytes(14, sealed.bytes());
@@ -69,8 +84,9 @@ final class SessionRows {
     @Nullable SessionRecord readWithSecret(ResultSet rs) throws SQLException {
         try {
             SessionRecord.Builder b = readPublic(rs);
-            SessionId id = SessionId.fromHex(rs.getString(1));
-            byte[] secret = cipher.open(rs.getString(13), rs.getBytes(14), associatedData(id));
+            byte[] secret = cipher.open(rs.getString(13), rs.getBytes(14), associatedData(rs.getString(1),
+                    rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(7),
+                    rs.getString(8), rs.getLong(9), rs.getLong(10)));
             if (secret == null) {
                 return null;
             }
@@ -113,8 +129,27 @@ final class SessionRows {
                 .resumeCount(rs.getLong(12));
     }
 
-    private static byte[] associatedData(SessionId id) {
-        return SecretCipher.associatedData(PURPOSE, id.bytes());
+    /** The binding columns, each written with its length (or -1 for none), so no two rows read alike. */
+    private static byte[] associatedData(String id, String protocol, String cipherSuite, String hostConfig,
+            @Nullable String sniHost, String engine, @Nullable String peerIdentity, long created, long expires) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        DataOutputStream out = new DataOutputStream(bytes);
+        try {
+            for (String field : Arrays.asList(id, protocol, cipherSuite, hostConfig, sniHost, engine, peerIdentity)) {
+                if (field == null) {
+                    out.writeInt(-1);
+                } else {
+                    byte[] utf8 = field.getBytes(StandardCharsets.UTF_8);
+                    out.writeInt(utf8.length);
+                    out.write(utf8);
+                }
+            }
+            out.writeLong(created);
+            out.writeLong(expires);
+        } catch (IOException inMemory) {
+            throw new UncheckedIOException(inMemory);
+        }
+        return SecretCipher.associatedData(PURPOSE, bytes.toByteArray());
     }
 
     private static void setString(PreparedStatement ps, int index, @Nullable String value) throws SQLException {

@@ -72,7 +72,7 @@ final class JdbcSessionStore implements SessionStore {
         this.purges = purges;
         this.metrics = metrics;
         this.selectOne = "SELECT " + String.join(", ", SessionRows.ALL_COLUMNS) + " FROM " + table
-                + " WHERE id = ? AND expires > ?";
+                + " WHERE id = ? AND expires > ? AND " + purges.notPurged(table);
         // JDBC counts whole seconds; the budget itself is enforced by the executor
         this.queryTimeoutSeconds = (int) Math.max(1, (lookups.budget().toMillis() + 999) / 1000);
         this.writes = new WriteBehind(writeQueueCapacity, this::write, metrics, writerThreadName);
@@ -110,10 +110,15 @@ final class JdbcSessionStore implements SessionStore {
 
     @Override
     public boolean remove(SessionId id) {
+        long now = db.clock().millis();
+        long cachedExpiry = cache.expiryOf(id);
         boolean cached = cache.invalidate(id);
         writes.discard(id);
         int deleted = db.callInTransaction("remove", (c, d) -> {
-            purges.append(c, id, db.clock().millis());
+            long expires = Math.max(cachedExpiry, latestExpiry(c, " WHERE id = ?", id));
+            // Standing past the purge log's minute only as long as a session that was there could live:
+            // for an ID nobody stored, that would let callers grow the table
+            purges.append(c, id, now, Math.max(expires, now + PurgePoller.RETENTION.toMillis()));
             return deleteRow(c, id);
         });
         return deleted > 0 || cached;
@@ -121,14 +126,42 @@ final class JdbcSessionStore implements SessionStore {
 
     @Override
     public long removeAll() {
+        long now = db.clock().millis();
         cache.invalidateAll();
         writes.discardAll();
         return db.callInTransaction("remove all", (c, d) -> {
-            purges.append(c, null, db.clock().millis());
+            long expires = latestExpiry(c, "", null);
+            purges.append(c, null, now, Math.max(expires, now + PurgePoller.RETENTION.toMillis()));
             try (Statement st = c.createStatement()) {
                 return (long) st.executeUpdate("DELETE FROM " + table);
             }
         });
+    }
+
+    /**
+     * Another node purged a session (or all, for null): drops it from this node's cache and forgets this
+     * node's queued writes of it.
+     */
+    void purgedElsewhere(@Nullable SessionId id) {
+        if (id == null) {
+            cache.invalidateAll();
+            writes.discardAll();
+        } else {
+            cache.invalidate(id);
+            writes.discard(id);
+        }
+    }
+
+    /** @return the latest expiry among the rows {@code where} selects, 0 if none */
+    private long latestExpiry(Connection c, String where, @Nullable SessionId id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(expires) FROM " + table + where)) {
+            if (id != null) {
+                ps.setString(1, id.hex());
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
     }
 
     @Override
@@ -201,6 +234,8 @@ final class JdbcSessionStore implements SessionStore {
             ps.setQueryTimeout(queryTimeoutSeconds);
             ps.setString(1, id.hex());
             ps.setLong(2, now.toEpochMilli());
+            ps.setString(3, id.hex());
+            ps.setLong(4, now.toEpochMilli());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return null;

@@ -71,7 +71,7 @@ public final class JdbcStores implements ResumptionStores {
         JdbcSessionStore sessions = new JdbcSessionStore(db, new SessionRows(cipher), cache, lookups, purges,
                 metrics, config.writeQueueCapacity(), "reprise-jdbc-writer" + suffix);
         JdbcTicketKeyStore ticketKeys = new JdbcTicketKeyStore(db, cipher, metrics);
-        PurgePoller poller = new PurgePoller(db, purges, cache, config.purgePollInterval(), config.clock(),
+        PurgePoller poller = new PurgePoller(db, purges, cache, sessions, config.purgePollInterval(), config.clock(),
                 "reprise-jdbc-purges" + suffix);
         db.start("reprise-jdbc-start" + suffix);
         return new JdbcStores(pool, db, outage, sessions, ticketKeys, lookups, poller);

@@ -14,6 +14,11 @@ import org.reprise.core.session.SessionId;
  * The {@code purges} table: one row per removed session (or per "remove all"), numbered without gaps,
  * which every node reads to drop purged sessions from its cache.
  *
+ * <p>A purge is also a tombstone, kept until {@code keep_until}, the latest expiry of what it purged: a
+ * lookup never returns a row that a purge kept this way covers, so neither a write that was in flight
+ * during the purge (another node's queue) nor a saved row that someone inserts again brings the session
+ * back. A "remove all" covers every row created up to its time.
+ *
  * <p>Numbers come from a one-row counter that each purge increments in its own transaction. The row lock
  * makes purges commit in number order, so a reader that has seen purge N has seen every purge before it;
  * an identity column would not promise that (two transactions may commit in the other order), and a
@@ -35,16 +40,18 @@ final class PurgeLog {
      * Records a purge; must run in the transaction that deletes the rows, so that nodes never hear of a
      * purge that did not happen.
      *
-     * @param id the session, or null for all
+     * @param id        the session, or null for all
+     * @param atMillis  when
+     * @param keepUntil until when the purge must stay a tombstone: the latest expiry among what it purged
      */
-    void append(Connection c, @Nullable SessionId id, long atMillis) throws SQLException {
+    void append(Connection c, @Nullable SessionId id, long atMillis, long keepUntil) throws SQLException {
         try (PreparedStatement bump = c.prepareStatement(
                 "UPDATE " + tables.purgeCounter() + " SET seq = seq + 1 WHERE id = 1")) {
             bump.executeUpdate();
         }
         long seq = latest(c);
         try (PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO " + tables.purges() + " (seq, session_id, purged_at) VALUES (?, ?, ?)")) {
+                "INSERT INTO " + tables.purges() + " (seq, session_id, purged_at, keep_until) VALUES (?, ?, ?, ?)")) {
             insert.setLong(1, seq);
             if (id == null) {
                 insert.setNull(2, Types.VARCHAR);
@@ -52,6 +59,7 @@ final class PurgeLog {
                 insert.setString(2, id.hex());
             }
             insert.setLong(3, atMillis);
+            insert.setLong(4, keepUntil);
             insert.executeUpdate();
         }
     }
@@ -83,11 +91,26 @@ final class PurgeLog {
         }
     }
 
-    /** Deletes purges recorded before {@code beforeMillis}; a node that missed them drops its whole cache. */
-    void deleteBefore(Connection c, long beforeMillis) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + tables.purges() + " WHERE purged_at < ?")) {
+    /**
+     * Deletes the purges recorded before {@code beforeMillis} that no longer need to be tombstones at
+     * {@code nowMillis}; a node that missed them drops its whole cache.
+     */
+    void deleteBefore(Connection c, long beforeMillis, long nowMillis) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + tables.purges()
+                + " WHERE purged_at < ? AND (keep_until IS NULL OR keep_until < ?)")) {
             ps.setLong(1, beforeMillis);
+            ps.setLong(2, nowMillis);
             ps.executeUpdate();
         }
+    }
+
+    /**
+     * @param sessions the sessions table
+     * @return a condition on the row {@code s} of {@code sessions}, with two parameters (the session's ID and
+     *         the current time), that holds when no purge still standing covers it
+     */
+    String notPurged(String sessions) {
+        return "NOT EXISTS (SELECT 1 FROM " + tables.purges() + " p WHERE (p.session_id = ? OR (p.session_id IS NULL"
+                + " AND p.purged_at >= " + sessions + ".created)) AND p.keep_until > ?)";
     }
 }

@@ -14,7 +14,8 @@ import org.reprise.core.session.SessionId;
 
 /**
  * Makes a purge on any node take effect on this one: every poll interval (250 ms by default) it reads the
- * purges recorded since the last one it saw and drops those sessions from this node's cache.
+ * purges recorded since the last one it saw, drops those sessions from this node's cache and forgets this
+ * node's queued writes of them, so that a write queued here cannot bring a session purged there back.
  *
  * <p>Why polling: it works the same on PostgreSQL and H2, and costs one indexed one-row read per interval
  * when nothing happens. PostgreSQL's LISTEN/NOTIFY would push purges sooner, but needs a connection held
@@ -36,6 +37,7 @@ final class PurgePoller implements AutoCloseable {
     private final Database db;
     private final PurgeLog purges;
     private final SessionCache cache;
+    private final JdbcSessionStore sessions;
     private final Clock clock;
     private final ScheduledExecutorService executor;
     /** The newest purge this node has applied; -1 until the first successful poll. */
@@ -43,8 +45,10 @@ final class PurgePoller implements AutoCloseable {
     private boolean failedBeforeFirstPoll;
     private long nextCleanup;
 
-    PurgePoller(Database db, PurgeLog purges, SessionCache cache, Duration interval, Clock clock, String threadName) {
+    PurgePoller(Database db, PurgeLog purges, SessionCache cache, JdbcSessionStore sessions, Duration interval,
+            Clock clock, String threadName) {
         this.db = db;
+        this.sessions = sessions;
         this.clock = clock;
         this.purges = purges;
         this.cache = cache;
@@ -99,7 +103,7 @@ final class PurgePoller implements AutoCloseable {
         }
         long now = clock.millis();
         if (now >= nextCleanup) {
-            purges.deleteBefore(c, now - RETENTION.toMillis());
+            purges.deleteBefore(c, now - RETENTION.toMillis(), now);
             nextCleanup = now + RETENTION.toMillis() / 2;
         }
     }
@@ -112,10 +116,10 @@ final class PurgePoller implements AutoCloseable {
         }
         for (PurgeLog.Purge purge : found) {
             if (purge.sessionId() == null) {
-                cache.invalidateAll();
+                sessions.purgedElsewhere(null);
             } else {
                 try {
-                    cache.invalidate(SessionId.fromHex(purge.sessionId()));
+                    sessions.purgedElsewhere(SessionId.fromHex(purge.sessionId()));
                 } catch (IllegalArgumentException notAnId) {
                     cache.invalidateAll();
                 }

@@ -66,7 +66,10 @@ final class Schema {
                         "CREATE TABLE IF NOT EXISTS " + t.purgeCounter() + " (id INT NOT NULL PRIMARY KEY,"
                                 + " seq BIGINT NOT NULL)",
                         "INSERT INTO " + t.purgeCounter() + " (id, seq) SELECT 1, 0 WHERE NOT EXISTS"
-                                + " (SELECT 1 FROM " + t.purgeCounter() + " WHERE id = 1)")));
+                                + " (SELECT 1 FROM " + t.purgeCounter() + " WHERE id = 1)")),
+                new Step(4, "purge tombstones", List.of(
+                        "ALTER TABLE " + t.purges() + " ADD COLUMN IF NOT EXISTS keep_until BIGINT",
+                        index(t, t.purges(), "session_id", "session_id"))));
     }
 
     /** @return the version this code needs */

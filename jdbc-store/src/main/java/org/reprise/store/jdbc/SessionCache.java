@@ -55,6 +55,12 @@ final class SessionCache {
         }
     }
 
+    /** @return when the cached session expires, 0 if it is not cached */
+    long expiryOf(SessionId id) {
+        SessionRecord cached = sessions.retrieve(id, Instant.EPOCH);
+        return cached == null ? 0 : cached.expires().toEpochMilli();
+    }
+
     /** @return whether the session was cached */
     boolean invalidate(SessionId id) {
         invalidations.incrementAndGet();

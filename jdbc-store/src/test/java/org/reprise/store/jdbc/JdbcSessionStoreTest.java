@@ -81,6 +81,64 @@ class JdbcSessionStoreTest {
         }
     }
 
+    /** Someone with write access saves a session's row, the session is purged, and the row goes back in. */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void aPurgedRowInsertedAgainDoesNotResume(TestDatabase database) throws Exception {
+        for (boolean purgeAll : new boolean[] {false, true}) {
+            try (Fixture f = Fixture.on(database)) {
+                JdbcStores a = f.node("a");
+                SessionRecord record = Sessions.live();
+                a.sessionStore().store(record);
+                assertTrue(a.flush(FLUSH));
+                List<Object> saved = row(f, record);
+
+                JdbcStores b = f.node("b");
+                if (purgeAll) {
+                    assertEquals(1, b.sessionStore().removeAll());
+                } else {
+                    assertTrue(b.sessionStore().remove(record.id()));
+                }
+                insert(f, saved);
+                assertEquals(1, count(f, "sessions"), "the row is back");
+
+                assertNull(f.node("c").sessionStore().retrieve(record.id(), Sessions.now()),
+                        purgeAll ? "after removing all" : "after removing it");
+                SessionRecord later = Sessions.live();
+                a.sessionStore().store(later);
+                assertTrue(a.flush(FLUSH));
+                assertNotNull(f.node("d").sessionStore().retrieve(later.id(), Sessions.now()),
+                        "a session made after the purge resumes");
+            }
+        }
+    }
+
+    private static List<Object> row(Fixture f, SessionRecord record) throws Exception {
+        try (Connection c = f.connect(); java.sql.PreparedStatement ps = c.prepareStatement(
+                "SELECT * FROM " + f.table("sessions") + " WHERE id = ?")) {
+            ps.setString(1, record.id().hex());
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next());
+                List<Object> values = new ArrayList<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    values.add(rs.getObject(i));
+                }
+                return values;
+            }
+        }
+    }
+
+    private static void insert(Fixture f, List<Object> values) throws Exception {
+        String marks = String.join(", ", java.util.Collections.nCopies(values.size(), "?"));
+        try (Connection c = f.connect(); java.sql.PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO " + f.table("sessions") + " VALUES (" + marks + ")")) {
+            for (int i = 0; i < values.size(); i++) {
+                ps.setObject(i + 1, values.get(i));
+            }
+            assertEquals(1, ps.executeUpdate());
+        }
+    }
+
     /** A resumption in flight while another node purges the session must not write it back. */
     @ParameterizedTest
     @EnumSource(TestDatabase.class)
@@ -280,7 +338,7 @@ class JdbcSessionStoreTest {
                 while (rs.next()) {
                     versions.add(rs.getInt(1));
                 }
-                assertEquals(List.of(1, 2, 3), versions);
+                assertEquals(List.of(1, 2, 3, 4), versions);
             }
         }
     }

@@ -20,7 +20,7 @@ public final class JdbcStoreConfig {
     /** The longest purge poll interval: purges must reach every node within a second. */
     public static final Duration MAX_PURGE_POLL_INTERVAL = Duration.ofSeconds(1);
 
-    private static final Pattern TABLE_PREFIX = Pattern.compile("([a-z][a-z0-9_]*)?");
+    private static final Pattern TABLE_PREFIX = Pattern.compile("[a-z][a-z0-9_]*");
     private static final int MAX_TABLE_PREFIX = 30;
 
     private final @Nullable String jdbcUrl;
@@ -317,7 +317,8 @@ public final class JdbcStoreConfig {
                     "at least 250ms", connectionTimeout);
             check(tablePrefix.length() <= MAX_TABLE_PREFIX && TABLE_PREFIX.matcher(tablePrefix).matches(),
                     "jdbcTablePrefix", "lower-case letters, digits and underscores, starting with a letter, at most "
-                            + MAX_TABLE_PREFIX + " characters", tablePrefix);
+                            + MAX_TABLE_PREFIX + " characters (not empty: Reprise's tables must not take names as"
+                            + " common as sessions in a schema they share)", tablePrefix);
             check(retrieveBudget.compareTo(Duration.ofMillis(1)) >= 0
                     && retrieveBudget.compareTo(Duration.ofSeconds(10)) <= 0, "retrieveBudget",
                     "between 1ms and 10s", retrieveBudget);

@@ -100,6 +100,10 @@ class JdbcStoreProviderTest {
         assertNamed("jdbcPoolSize", Map.of("jdbcUrl", "jdbc:h2:mem:x", "jdbcPoolSize", "many"));
         assertNamed("jdbcPoolSize", Map.of("jdbcUrl", "jdbc:h2:mem:x", "jdbcPoolSize", "0"));
         assertNamed("jdbcTablePrefix", Map.of("jdbcUrl", "jdbc:h2:mem:x", "jdbcTablePrefix", "x; DROP TABLE y"));
+        assertNamed("jdbcTablePrefix", Map.of("jdbcUrl", "jdbc:h2:mem:x", "jdbcTablePrefix", ""));
+        // A JNDI name of another scheme would make the naming provider reach another server
+        assertNamed("dataSourceName", Map.of("dataSourceName", "ldap://attacker.example/o=reprise"));
+        assertNamed("dataSourceName", Map.of("dataSourceName", "rmi://attacker.example/reprise"));
         assertNamed("jdbcCreateSchema", Map.of("jdbcUrl", "jdbc:h2:mem:x", "jdbcCreateSchema", "yes"));
         assertNamed("jdbcUrl", Map.of());
         assertNamed("jdbcUrl", Map.of("jdbcUrl", "postgresql://db/reprise"));

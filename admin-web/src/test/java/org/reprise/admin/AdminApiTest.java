@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.reprise.core.session.SessionId;
 import org.reprise.core.session.SessionRecord;
 
-/** The JSON API, its security and the Prometheus page, in an embedded Tomcat serving src/main/webapp. */
+/** The JSON API, its security and the Prometheus page, in an embedded Tomcat serving src/main/webapp over HTTPS. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AdminApiTest {
 
@@ -79,7 +79,7 @@ class AdminApiTest {
         for (int i = 0; i < COUNT; i++) {
             server.store.store(record(i, expires).build());
         }
-        admin = new AdminServer.Client(server.base(), "admin", "secret").fetchToken();
+        admin = server.client("admin", "secret").fetchToken();
         audit.clear();
     }
 
@@ -103,14 +103,14 @@ class AdminApiTest {
 
     @Test
     void noCredentialsIs401AndWrongRoleIs403() throws Exception {
-        AdminServer.Client anonymous = new AdminServer.Client(server.base(), null, null);
+        AdminServer.Client anonymous = server.client(null, null);
         for (String path : List.of("", "index.html", "api/sessions", "api/connectors", "metrics")) {
             HttpResponse<String> r = anonymous.get(path);
             assertEquals(401, r.statusCode(), path);
             assertTrue(r.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"), path);
         }
-        assertEquals(401, new AdminServer.Client(server.base(), "admin", "wrong").get("api/sessions").statusCode());
-        AdminServer.Client viewer = new AdminServer.Client(server.base(), "viewer", "secret");
+        assertEquals(401, server.client("admin", "wrong").get("api/sessions").statusCode());
+        AdminServer.Client viewer = server.client("viewer", "secret");
         assertEquals(403, viewer.get("api/sessions").statusCode());
         assertEquals(403, viewer.get("index.html").statusCode());
         assertEquals(403, viewer.send("POST", "api/sessions/purge-all", "").statusCode());
@@ -197,7 +197,7 @@ class AdminApiTest {
     @Test
     void stateChangesNeedTheCsrfToken() throws Exception {
         String id = hex(17);
-        AdminServer.Client noToken = new AdminServer.Client(server.base(), "admin", "secret");
+        AdminServer.Client noToken = server.client("admin", "secret");
         assertEquals(403, noToken.send("DELETE", "api/sessions/" + id, null).statusCode());
         assertEquals(403, noToken.send("POST", "api/sessions/purge-all", "").statusCode());
         assertEquals(403, noToken.send("POST", "api/keys/retire-all", "").statusCode());

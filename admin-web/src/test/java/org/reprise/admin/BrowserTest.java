@@ -67,7 +67,9 @@ class BrowserTest {
         server = AdminServer.start(dir);
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
+        // The admin page is served over HTTPS only: trust the test server's own certificate, by its key
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--ignore-certificate-errors-spki-list=" + server.spkiSha256(),
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
                 "--window-size=1500,1000", "--user-data-dir=" + Files.createDirectories(dir.resolve("chrome")));
         ChromeDriverService service = new ChromeDriverService.Builder()

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.InetAddress;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.reprise.core.session.SessionId;
 import org.reprise.core.session.SessionRecord;
 
-/** The JSON API, its security and the Prometheus page, in an embedded Tomcat serving src/main/webapp over HTTPS. */
+/**
+ * The JSON API, its security and the Prometheus page, in an embedded Tomcat serving src/main/webapp over HTTPS,
+ * with a plain HTTP connector next to it.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AdminApiTest {
 
@@ -114,6 +119,46 @@ class AdminApiTest {
         assertEquals(403, viewer.get("api/sessions").statusCode());
         assertEquals(403, viewer.get("index.html").statusCode());
         assertEquals(403, viewer.send("POST", "api/sessions/purge-all", "").statusCode());
+        assertEquals(COUNT, server.store.estimatedSize());
+    }
+
+    @Test
+    void plainHttpIsRedirectedToHttpsAndNeverChallengedOrAnswered() throws Exception {
+        AdminServer.Client anonymous = server.client(server.httpBase(), null, null);
+        AdminServer.Client inClear = server.client(server.httpBase(), "admin", "secret");
+        for (String path : List.of("", "index.html", "api/sessions?size=1", "api/connectors", "metrics")) {
+            for (AdminServer.Client client : List.of(anonymous, inClear)) {
+                HttpResponse<String> r = client.get(path);
+                assertEquals(302, r.statusCode(), path);
+                assertEquals(server.base() + path, r.headers().firstValue("Location").orElse(""), path);
+                // no challenge: a browser would otherwise send the password in clear
+                assertTrue(r.headers().firstValue("WWW-Authenticate").isEmpty(), path);
+                assertFalse(r.body().contains(AdminServer.CONNECTOR), r.body());
+            }
+        }
+        // a state change over plain HTTP changes nothing, even with the password and a good CSRF token
+        HttpResponse<String> purge = inClear.send("POST", "api/sessions/purge-all", "",
+                "X-CSRF-Token", admin.csrf, "Cookie", "JSESSIONID=" + admin.cookie("JSESSIONID"));
+        assertEquals(302, purge.statusCode());
+        assertEquals(COUNT, server.store.estimatedSize());
+        assertTrue(audit.isEmpty(), audit.toString());
+    }
+
+    @Test
+    void anotherAddressThanLocalhostIs403BeforeAnyChallenge() throws Exception {
+        InetAddress other = AdminServer.otherAddress().orElse(null);
+        Assumptions.assumeTrue(other != null, "this machine has no address but loopback ones to connect from");
+        AdminServer.Client anonymous = server.client(server.base(other), null, null);
+        AdminServer.Client remoteAdmin = server.client(server.base(other), "admin", "secret");
+        for (String path : List.of("", "index.html", "api/sessions?size=1", "api/connectors", "metrics")) {
+            for (AdminServer.Client client : List.of(anonymous, remoteAdmin)) {
+                HttpResponse<String> r = client.get(path);
+                assertEquals(403, r.statusCode(), other + " " + path);
+                assertTrue(r.headers().firstValue("WWW-Authenticate").isEmpty(), path);
+                assertFalse(r.body().contains(AdminServer.CONNECTOR), r.body());
+            }
+        }
+        assertEquals(403, remoteAdmin.send("POST", "api/sessions/purge-all", "").statusCode());
         assertEquals(COUNT, server.store.estimatedSize());
     }
 

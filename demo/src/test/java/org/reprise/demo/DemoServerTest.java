@@ -8,8 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.InputStream;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -27,6 +31,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
@@ -61,6 +67,11 @@ class DemoServerTest {
 
     /** An HttpClient that trusts exactly the demo's certificate, read from the data directory. */
     private static HttpClient client(Path dataDir) throws Exception {
+        return HttpClient.newBuilder().sslContext(trust(dataDir)).connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** TLS that trusts exactly the demo's certificate, read from the data directory. */
+    private static SSLContext trust(Path dataDir) throws Exception {
         String password = Files.readString(dataDir.resolve(DemoCertificate.PASSWORD_FILE), StandardCharsets.UTF_8)
                 .strip();
         KeyStore keystore = KeyStore.getInstance("PKCS12");
@@ -74,7 +85,19 @@ class DemoServerTest {
         tmf.init(trust);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, tmf.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(10)).build();
+        return context;
+    }
+
+    /** @return an IPv4 address of this machine that is not a loopback one, if it has one */
+    private static Optional<InetAddress> otherAddress() throws Exception {
+        return NetworkInterface.networkInterfaces().filter(nic -> {
+            try {
+                return nic.isUp() && !nic.isLoopback();
+            } catch (java.net.SocketException e) {
+                return false;
+            }
+        }).flatMap(NetworkInterface::inetAddresses).filter(a -> a instanceof Inet4Address && !a.isLinkLocalAddress())
+                .findFirst();
     }
 
     private static HttpResponse<String> get(HttpClient client, DemoServer server, String accept) throws Exception {
@@ -109,6 +132,29 @@ class DemoServerTest {
                     .header("Authorization", "Basic " + basic).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, page.statusCode());
             assertTrue(page.headers().firstValue("Content-Security-Policy").isPresent());
+        }
+    }
+
+    @Test
+    void adminPageRefusesEveryAddressButLocalhost() throws Exception {
+        InetAddress other = otherAddress().orElse(null);
+        assumeTrue(other != null, "this machine has no address but loopback ones to connect from");
+        Path dataDir = temp.resolve("data");
+        try (DemoServer server = start(dataDir, "--admin-password", "correct horse")) {
+            String basic = java.util.Base64.getEncoder().encodeToString(
+                    (DemoServer.ADMIN_USER + ":correct horse").getBytes(StandardCharsets.UTF_8));
+            URL connectors = URI.create("https://" + other.getHostAddress() + ":" + server.port()
+                    + "/reprise-admin/api/connectors").toURL();
+            HttpsURLConnection c = (HttpsURLConnection) connectors.openConnection();
+            c.setSSLSocketFactory(trust(dataDir).getSocketFactory());
+            // The certificate names localhost only; what is tested is the address the server sees the request from.
+            c.setHostnameVerifier((host, session) -> true);
+            c.setConnectTimeout(10_000);
+            c.setReadTimeout(20_000);
+            c.setRequestProperty("Authorization", "Basic " + basic);
+            assertEquals(403, c.getResponseCode());
+            assertEquals(null, c.getHeaderField("WWW-Authenticate"));
+            c.disconnect();
         }
     }
 

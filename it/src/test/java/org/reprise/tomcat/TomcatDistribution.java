@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,11 +26,13 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -46,12 +52,15 @@ final class TomcatDistribution {
     final Path catalina;
     /** The HTTPS port that {@code REPRISE_PORT} gives the install blocks. */
     final int port;
+    /** The port of the stock plain HTTP connector (8080 in the distribution's server.xml). */
+    final int httpPort;
     /** {@code NAME=value} pairs every block and command runs with. */
     final List<String> environment;
 
-    private TomcatDistribution(Path catalina, int port, List<String> environment) {
+    private TomcatDistribution(Path catalina, int port, int httpPort, List<String> environment) {
         this.catalina = catalina;
         this.port = port;
+        this.httpPort = httpPort;
         this.environment = environment;
     }
 
@@ -70,13 +79,14 @@ final class TomcatDistribution {
 
         // The stock ports would clash with other Tomcats on this machine: ephemeral ones instead.
         int port = freePort();
+        int httpPort = freePort();
         Path serverXml = catalina.resolve("conf/server.xml");
         Files.writeString(serverXml, Files.readString(serverXml)
                 .replace("port=\"8005\"", "port=\"" + freePort() + "\"")
-                .replace("port=\"8080\"", "port=\"" + freePort() + "\""));
+                .replace("port=\"8080\"", "port=\"" + httpPort + "\""));
 
         String javaHome = System.getProperty("java.home");
-        return new TomcatDistribution(catalina, port, List.of("CATALINA_HOME=" + catalina, "CATALINA_BASE=" + catalina,
+        return new TomcatDistribution(catalina, port, httpPort, List.of("CATALINA_HOME=" + catalina, "CATALINA_BASE=" + catalina,
                 "REPRISE_HOME=" + reprise, "REPRISE_PORT=" + port, "JAVA_HOME=" + javaHome,
                 "CATALINA_PID=" + catalina.resolve("temp/tomcat.pid"),
                 "PATH=" + Paths.get(javaHome, "bin") + ":" + System.getenv("PATH")));
@@ -122,19 +132,8 @@ final class TomcatDistribution {
      * @return the admin API's connector list and the Prometheus page, one after the other
      */
     String adminPage(String password) throws Exception {
-        Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(catalina.resolve("conf/catalina.properties"))) {
-            properties.load(in);
-        }
-        KeyStore trusted = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(catalina.resolve("conf/reprise-keystore.p12"))) {
-            trusted.load(in, properties.getProperty("reprise.keystore.password").toCharArray());
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trusted);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        HttpClient client = HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient client = HttpClient.newBuilder().sslContext(trustKeystore()).connectTimeout(Duration.ofSeconds(10))
+                .build();
         URI connectors = URI.create("https://localhost:" + port + "/reprise-admin/api/connectors");
 
         HttpResponse<String> anonymous = client.send(HttpRequest.newBuilder(connectors).timeout(Duration.ofSeconds(20))
@@ -152,6 +151,97 @@ final class TomcatDistribution {
         assertEquals(200, metrics.statusCode(), metrics.body());
         assertTrue(metrics.body().contains("reprise_"), metrics.body());
         return admin.body() + "\n" + metrics.body();
+    }
+
+    /**
+     * Checks that the admin page answers nobody from another address of this machine than a loopback one (403
+     * before any challenge, even with the password), as its WAR's META-INF/context.xml says (on a machine with only
+     * loopback addresses: that the deployed application holds that file), and nobody over plain HTTP (a redirect
+     * to the Reprise port and no challenge, with or without the password).
+     */
+    void assertAdminPageIsHttpsAndLocalOnly(String password) throws Exception {
+        String basic = "Basic " + Base64.getEncoder().encodeToString(("reprise:" + password)
+                .getBytes(StandardCharsets.UTF_8));
+        Optional<InetAddress> other = otherAddress();
+        if (other.isPresent()) {
+            HttpsURLConnection remote = (HttpsURLConnection) URI.create("https://" + other.get().getHostAddress()
+                    + ":" + port + "/reprise-admin/api/connectors").toURL().openConnection();
+            remote.setSSLSocketFactory(trustKeystore().getSocketFactory());
+            // The certificate names localhost only; what is tested is the address the server sees the request from.
+            remote.setHostnameVerifier((host, session) -> true);
+            remote.setConnectTimeout(10_000);
+            remote.setReadTimeout(20_000);
+            remote.setRequestProperty("Authorization", basic);
+            assertEquals(HttpURLConnection.HTTP_FORBIDDEN, remote.getResponseCode(), other.get().toString());
+            assertEquals(null, remote.getHeaderField("WWW-Authenticate"));
+            remote.disconnect();
+        } else {
+            String contextXml = Files.readString(catalina.resolve("webapps/reprise-admin/META-INF/context.xml"));
+            assertTrue(contextXml.contains("org.apache.catalina.valves.RemoteAddrValve")
+                    && contextXml.contains("allow=\"127\\.\\d+\\.\\d+\\.\\d+|::1|0:0:0:0:0:0:0:1\""), contextXml);
+        }
+
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        URI plain = URI.create("http://localhost:" + httpPort + "/reprise-admin/api/connectors");
+        for (boolean withPassword : new boolean[] {false, true}) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(plain).timeout(Duration.ofSeconds(20));
+            if (withPassword) {
+                request.header("Authorization", basic);
+            }
+            HttpResponse<String> r = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(302, r.statusCode(), r.body());
+            assertEquals("https://localhost:" + port + "/reprise-admin/api/connectors",
+                    r.headers().firstValue("Location").orElse(""));
+            assertTrue(r.headers().firstValue("WWW-Authenticate").isEmpty(), r.headers().toString());
+            assertFalse(r.body().contains("https-8443"), r.body());
+        }
+    }
+
+    /**
+     * Checks that the realm of the distribution's server.xml, a LockOutRealm, locks the admin user out after five
+     * wrong passwords in a row: then the right password gets 401 too. Leaves the user locked for five minutes.
+     */
+    void assertWrongPasswordsLockTheUserOut(String password) throws Exception {
+        HttpClient client = HttpClient.newBuilder().sslContext(trustKeystore())
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        URI connectors = URI.create("https://localhost:" + port + "/reprise-admin/api/connectors");
+        for (String tried : List.of("guess1", "guess2", "guess3", "guess4", "guess5", password)) {
+            String basic = Base64.getEncoder().encodeToString(("reprise:" + tried).getBytes(StandardCharsets.UTF_8));
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(connectors).timeout(Duration.ofSeconds(20))
+                    .header("Authorization", "Basic " + basic).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, r.statusCode(), tried.equals(password) ? "the right password, once locked out" : tried);
+        }
+    }
+
+    /** @return TLS that trusts the certificate the install blocks made */
+    private SSLContext trustKeystore() throws Exception {
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(catalina.resolve("conf/catalina.properties"))) {
+            properties.load(in);
+        }
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(catalina.resolve("conf/reprise-keystore.p12"))) {
+            trusted.load(in, properties.getProperty("reprise.keystore.password").toCharArray());
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trusted);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
+    }
+
+    /** @return an IPv4 address of this machine that is not a loopback one, if it has one */
+    private static Optional<InetAddress> otherAddress() throws SocketException {
+        for (NetworkInterface nic : NetworkInterface.networkInterfaces().toList()) {
+            if (nic.isUp() && !nic.isLoopback()) {
+                Optional<InetAddress> found = nic.inetAddresses()
+                        .filter(a -> a instanceof Inet4Address && !a.isLinkLocalAddress()).findFirst();
+                if (found.isPresent()) {
+                    return found;
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** Checks, after the {@code bash stop} blocks, that Tomcat stopped cleanly and logged nothing bad. */

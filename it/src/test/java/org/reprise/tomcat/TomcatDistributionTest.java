@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The drop-in story on the Bouncy Castle engine: the official Tomcat 11 binary distribution, unpacked under
  * target/, with Reprise installed by running the shell blocks of docs/INSTALL.md as they are written, started and
- * stopped with bin/catalina.sh. The OpenSSL engine's drop-in test is OpenSslDistributionTest (module it-openssl).
+ * stopped with bin/catalina.sh; the admin page only over HTTPS, only from this machine, behind Tomcat's LockOutRealm.
+ * The OpenSSL engine's drop-in test is OpenSslDistributionTest (module it-openssl).
  */
 class TomcatDistributionTest {
 
@@ -42,6 +43,8 @@ class TomcatDistributionTest {
             if (store.equals("jdbc")) {
                 assertTrue(admin.contains("\"node-1\""), admin);
             }
+            tomcat.assertAdminPageIsHttpsAndLocalOnly(password);
+            tomcat.assertWrongPasswordsLockTheUserOut(password); // last: the user stays locked out
         } finally {
             tomcat.runBlocks("stop");
             if (store.equals("jdbc")) {

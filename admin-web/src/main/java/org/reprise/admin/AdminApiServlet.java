@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.reprise.core.admin.ResumptionAdminMXBean;
@@ -22,7 +24,8 @@ import org.reprise.core.metrics.ResumptionMetricsMXBean;
  * The JSON API under {@code /api/*}: connectors, sessions (list, purge one, some, all, expired),
  * ticket keys (list, rotate, retire all) and metrics (counters and the last hour's rates). Every
  * endpoint but {@code connectors} takes {@code ?connector=}; without it, the first connector by name.
- * Authentication and CSRF protection come from web.xml.
+ * Authentication and CSRF protection come from web.xml. Every answer is JSON, errors included: a store that
+ * fails (a database that is down) is a 503 whose details go to the log only.
  */
 public final class AdminApiServlet extends HttpServlet {
 
@@ -31,6 +34,7 @@ public final class AdminApiServlet extends HttpServlet {
             "protocol", "cipher_suite", "id", "node");
     private static final Pattern HEX_ID = Pattern.compile("[0-9a-fA-F]{2,64}");
     private static final int MAX_IDS = 10_000;
+    private static final Logger LOG = Logger.getLogger(AdminApiServlet.class.getName());
 
     private final transient Connectors connectors = new Connectors();
     private final transient Json json = new Json();
@@ -71,6 +75,13 @@ public final class AdminApiServlet extends HttpServlet {
             json.write(resp, e.status, Map.of("error", e.getMessage()));
         } catch (IllegalArgumentException e) {
             json.write(resp, HttpServletResponse.SC_BAD_REQUEST, Map.of("error", String.valueOf(e.getMessage())));
+        } catch (RuntimeException e) {
+            // The connector's store failed (a JDBC store throws so while its database is down): the client can
+            // only try again later. The exception may name the database, so it goes to the log, not the client;
+            // the log leaves the path out, which may hold a whole session ID.
+            LOG.log(Level.WARNING, "Admin API " + method + ": the session store failed", e);
+            json.write(resp, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                    Map.of("error", "The session store did not answer; try again later"));
         }
     }
 

@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -237,6 +238,42 @@ class AdminApiTest {
         assertEquals(404, admin.get("api/nothing").statusCode());
         assertEquals(405, admin.get("api/sessions/purge-all").statusCode());
         assertEquals(COUNT, server.store.estimatedSize());
+    }
+
+    @Test
+    void aFailingStoreIs503WithAJsonErrorAndNothingElse() throws Exception {
+        // what the JDBC store throws while its database is down, with a driver's message as the cause
+        server.outage.failing = new IllegalStateException("Reprise JDBC store: list: the database did not answer",
+                new SQLException("Connection to db.internal:5432 refused. Check that the hostname and port are "
+                        + "correct and that the postmaster is accepting TCP/IP connections."));
+        List<HttpResponse<String>> answers;
+        try {
+            answers = List.of(admin.get("api/sessions"), admin.delete("api/sessions/" + hex(3)),
+                    admin.post("api/sessions/purge", "{\"ids\":[\"" + hex(4) + "\"]}"),
+                    admin.post("api/sessions/purge-all", null), admin.post("api/sessions/purge-expired", null));
+        } finally {
+            server.outage.failing = null;
+        }
+        for (HttpResponse<String> r : answers) {
+            String request = r.request().method() + " " + r.request().uri();
+            assertEquals(503, r.statusCode(), request + ": " + r.body());
+            assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), request);
+            JsonNode body = json(r);
+            assertEquals(List.of("error"), fieldNames(body), r.body());
+            assertFalse(body.get("error").asText().isBlank(), r.body());
+            for (String leak : List.of("db.internal", "5432", "postmaster", "JDBC", "Exception", "at org.")) {
+                assertFalse(r.body().contains(leak), leak + " in " + r.body());
+            }
+        }
+        assertEquals(COUNT, server.store.estimatedSize());
+        assertTrue(audit.isEmpty(), "nothing was purged: " + audit);
+        assertEquals(200, admin.get("api/sessions?size=1").statusCode(), "answers again once the store is back");
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     @Test

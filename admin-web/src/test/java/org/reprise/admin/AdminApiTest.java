@@ -241,6 +241,20 @@ class AdminApiTest {
     }
 
     @Test
+    void pagesPastAMillionSessionsAre400NamingPage() throws Exception {
+        for (String query : List.of("page=1000001&size=1", "page=2000000&size=1000", "page=20001",
+                "page=2147483647&size=1")) {
+            HttpResponse<String> r = admin.get("api/sessions?" + query);
+            assertEquals(400, r.statusCode(), query + ": " + r.body());
+            assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), query);
+            assertTrue(json(r).get("error").asText().startsWith("page must be"), r.body());
+        }
+        // the deepest pages allowed still answer (empty: there are fewer sessions)
+        assertEquals(200, admin.get("api/sessions?page=1000&size=1000").statusCode());
+        assertEquals(200, admin.get("api/sessions?page=20000").statusCode());
+    }
+
+    @Test
     void aFailingStoreIs503WithAJsonErrorAndNothingElse() throws Exception {
         // what the JDBC store throws while its database is down, with a driver's message as the cause
         server.outage.failing = new IllegalStateException("Reprise JDBC store: list: the database did not answer",

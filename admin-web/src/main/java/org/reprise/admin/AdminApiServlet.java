@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +41,11 @@ public final class AdminApiServlet extends HttpServlet {
      * row, so the deeper the page the longer the scan; past a million sessions, filter or reverse the sort.
      */
     static final int MAX_OFFSET = 1_000_000;
+    /**
+     * The largest purge body read, in bytes: {@link #MAX_IDS} IDs of 64 hex digits, quoted and comma-separated,
+     * take 670,000, and the rest leaves room for whitespace. The body is parsed in memory; this bounds it.
+     */
+    static final int MAX_BODY = 1 << 20;
     private static final Logger LOG = Logger.getLogger(AdminApiServlet.class.getName());
 
     private final transient Connectors connectors = new Connectors();
@@ -205,9 +212,16 @@ public final class AdminApiServlet extends HttpServlet {
     }
 
     private Object purgeSome(HttpServletRequest req) throws ApiError, IOException {
+        // A body declared too large is refused before a byte of it is read, and one of unknown length (chunked)
+        // is read up to the cap only.
+        if (req.getContentLengthLong() > MAX_BODY) {
+            throw bodyTooLarge();
+        }
         JsonNode body;
         try {
-            body = json.read(req.getInputStream());
+            body = json.read(new CappedInputStream(req.getInputStream(), MAX_BODY));
+        } catch (CappedInputStream.TooLarge e) {
+            throw bodyTooLarge();
         } catch (IOException e) {
             throw new ApiError(HttpServletResponse.SC_BAD_REQUEST, "The body is not JSON");
         }
@@ -227,6 +241,11 @@ public final class AdminApiServlet extends HttpServlet {
         long n = list.isEmpty() ? 0 : c.admin().removeSessions(list);
         audit.record(req.getRemoteUser(), c.name(), "purged selected sessions: " + n + " of " + list.size());
         return Map.of("removed", n);
+    }
+
+    private static ApiError bodyTooLarge() {
+        return new ApiError(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "The body is larger than " + MAX_BODY
+                + " bytes; send at most " + MAX_IDS + " session IDs at once");
     }
 
     private Object metrics(Connectors.Handle c) {
@@ -309,5 +328,56 @@ public final class AdminApiServlet extends HttpServlet {
         }
         throw new ApiError(HttpServletResponse.SC_BAD_REQUEST, name + " must be a whole number from " + min
                 + " to " + max);
+    }
+
+    /** Lets at most a cap of bytes be read from a stream, then fails rather than read on. */
+    private static final class CappedInputStream extends FilterInputStream {
+        /** More than the cap was sent. */
+        static final class TooLarge extends IOException {
+            private static final long serialVersionUID = 1L;
+
+            TooLarge() {
+                super("too large", null);
+            }
+        }
+
+        private long left;
+
+        CappedInputStream(InputStream in, long cap) {
+            super(in);
+            this.left = cap;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                count(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            // one byte past the cap is enough to know the body is too large
+            int n = in.read(b, off, (int) Math.min(len, left + 1));
+            if (n > 0) {
+                count(n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            // skipped bytes count too: read them
+            return n <= 0 ? 0 : Math.max(0, read(new byte[(int) Math.min(n, 8192)]));
+        }
+
+        private void count(int n) throws TooLarge {
+            left -= n;
+            if (left < 0) {
+                throw new TooLarge();
+            }
+        }
     }
 }

@@ -8,9 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.net.InetAddress;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -21,6 +27,7 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,6 +48,8 @@ class AdminApiTest {
     private static final int COUNT = 100_000;
     private static final String XSS = "<img src=x onerror=alert(1)>.example";
     private static final Instant BASE = Instant.now().minusSeconds(COUNT + 60);
+    /** The largest purge body the API reads, as its README says: 1 MiB. */
+    private static final int BODY_CAP = 1 << 20;
 
     @TempDir
     static Path dir;
@@ -282,6 +291,62 @@ class AdminApiTest {
         assertEquals(COUNT, server.store.estimatedSize());
         assertTrue(audit.isEmpty(), "nothing was purged: " + audit);
         assertEquals(200, admin.get("api/sessions?size=1").statusCode(), "answers again once the store is back");
+    }
+
+    @Test
+    void aPurgeBodyOverTheCapIs413() throws Exception {
+        // valid JSON that purges one session, padded past the cap with whitespace, which JSON allows
+        byte[] padding = " ".repeat(BODY_CAP + 512 * 1024).getBytes(StandardCharsets.US_ASCII);
+        byte[] ids = ("{\"ids\":[\"" + hex(5) + "\"]}").getBytes(StandardCharsets.US_ASCII);
+        byte[] whole = new byte[padding.length + ids.length];
+        System.arraycopy(padding, 0, whole, 0, padding.length);
+        System.arraycopy(ids, 0, whole, padding.length, ids.length);
+
+        HttpResponse<String> declared = admin.sendBody("POST", "api/sessions/purge",
+                HttpRequest.BodyPublishers.ofByteArray(whole), "X-CSRF-Token", admin.csrf);
+        // of unknown length, so sent chunked
+        HttpResponse<String> chunked = admin.sendBody("POST", "api/sessions/purge",
+                HttpRequest.BodyPublishers.ofInputStream(() -> new SequenceInputStream(
+                        new ByteArrayInputStream(padding), new ByteArrayInputStream(ids))),
+                "X-CSRF-Token", admin.csrf);
+        for (HttpResponse<String> r : List.of(declared, chunked)) {
+            assertEquals(413, r.statusCode(), r.body());
+            assertTrue(json(r).get("error").asText().contains(String.valueOf(BODY_CAP)), r.body());
+        }
+        assertEquals(COUNT, server.store.estimatedSize());
+        assertTrue(audit.isEmpty(), audit.toString());
+    }
+
+    @Test
+    void aPurgeBodyDeclaredOverTheCapIs413BeforeItIsSent() throws Exception {
+        // Only the headers and the body's first bytes go out: the answer must come without the rest, so the
+        // server has not waited to read (and hold) a gigabyte. The read timeout only keeps a failure short.
+        try (SSLSocket socket = (SSLSocket) server.sslContext().getSocketFactory()
+                .createSocket("127.0.0.1", server.tlsPort())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /reprise-admin/api/sessions/purge HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Authorization: " + admin.authorization + "\r\n"
+                    + "Cookie: JSESSIONID=" + admin.cookie("JSESSIONID") + "\r\n"
+                    + "X-CSRF-Token: " + admin.csrf + "\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + (1L << 30) + "\r\n\r\n{\"ids\":[").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            // Read up to the end of the JSON body, not of the stream: Tomcat keeps reading (and dropping) what the
+            // client declared for a while after the answer, so that the client can read the answer first.
+            InputStream in = socket.getInputStream();
+            StringBuilder response = new StringBuilder();
+            for (int c = in.read(); c >= 0; c = in.read()) {
+                response.append((char) c);
+                int head = response.indexOf("\r\n\r\n");
+                if (head >= 0 && response.indexOf("}", head) >= 0) {
+                    break;
+                }
+            }
+            String answer = response.toString();
+            assertTrue(answer.startsWith("HTTP/1.1 413 "), answer);
+            assertTrue(answer.contains("{\"error\":\"The body is larger than " + BODY_CAP), answer);
+        }
+        assertEquals(COUNT, server.store.estimatedSize());
     }
 
     private static List<String> fieldNames(JsonNode node) {

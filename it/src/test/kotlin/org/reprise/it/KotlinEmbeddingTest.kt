@@ -46,6 +46,10 @@ class MapSessionStore : SessionStore {
         return sessions[id]?.takeUnless { it.isExpiredAt(now) }
     }
 
+    override fun recordResumption(id: SessionId, at: Instant) {
+        sessions.computeIfPresent(id) { _, record -> record.resumedAt(at) }
+    }
+
     override fun remove(id: SessionId): Boolean = sessions.remove(id) != null
 
     override fun removeAll(): Long {
@@ -155,6 +159,8 @@ class KotlinEmbeddingTest {
             assertEquals(firstId, secondId, "the client saw the same session twice")
             assertEquals(1, store.size)
             assertTrue(store.lookups.get() >= 1, "the engine asked the Kotlin store")
+            assertEquals(1L, store.list(SessionQuery.all(), Instant.now()).sessions()[0].resumeCount(),
+                "the resumption was recorded through the Kotlin override")
 
             val resumption = protocol.resumption()
             assertEquals("kotlin-it", resumption.name())

@@ -44,12 +44,14 @@ public interface SessionStore extends AutoCloseable {
      * and its {@link SessionRecord#resumeCount() resume count} goes up by one. Nothing else changes and the
      * secret state is not written again, so however often a client resumes, the store keeps one record of
      * the session. A session that is no longer there (removed, evicted, expired) stays gone: this never
-     * brings one back. Sits on the handshake path, like {@link #store}.
+     * brings one back. Sits on the handshake path, like {@link #store}. The default keeps no count: a store
+     * that lists sessions for people overrides it.
      *
      * @param id the session that resumed
      * @param at when it resumed
      */
-    void recordResumption(SessionId id, Instant at);
+    default void recordResumption(SessionId id, Instant at) {
+    }
 
     /**
      * Forgets one session: it will not resume again.

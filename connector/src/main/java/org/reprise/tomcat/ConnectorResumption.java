@@ -153,13 +153,14 @@ final class ConnectorResumption implements ConnectorBinding {
         }
         try {
             // Load the keys other nodes made before the first handshake needs them, so that a node that has
-            // just started seals with the cluster's key and opens the tickets of the others.
+            // just started seals with the cluster's key and opens the tickets of the others. The handshake
+            // itself never calls the key store.
             ring.refresh();
         } catch (RuntimeException storeUnavailable) {
-            // the maintenance thread refreshes again at once, and logs the failure if it lasts
+            // the maintenance thread tries again (the ring backs off), and logs the failure if it lasts
         }
-        // Never fails: with the key store down it makes a key of this node's own, here rather than on the
-        // first handshake, until maintenance finds the store again
+        // Never fails nor calls the store: with the key store down it makes a key of this node's own, here
+        // rather than on the first handshake, until maintenance loads a stored one
         ring.encryptionKey();
         maintenance = new Maintenance(created, name, settings.sweepInterval());
         return created;

@@ -9,9 +9,11 @@ import org.apache.juli.logging.LogFactory;
 import org.reprise.core.ResumptionContext;
 
 /**
- * The background work of one connector, on one daemon thread: picking up ticket keys other nodes added
- * (and rotating ahead of time), and sweeping expired sessions out of the store. A failing store is
- * logged once when it starts failing and once when it recovers, never once per attempt.
+ * The background work of one connector, on one daemon thread: refreshing the ticket key ring every
+ * {@link #KEY_REFRESH} (picking up keys other nodes added, and storing the next key ahead of time: the
+ * handshake never calls the key store), and sweeping expired sessions out of the store. While the key store
+ * fails the ring backs off by itself (up to a minute between tries). A failing store is logged once when it
+ * starts failing and once when it recovers, never once per attempt.
  */
 final class Maintenance implements AutoCloseable {
 
@@ -41,7 +43,9 @@ final class Maintenance implements AutoCloseable {
 
     private void refreshKeys() {
         try {
-            context.keyRing().refresh();
+            if (!context.keyRing().refresh()) {
+                return; // the ring is backing off after a failure: still failing as far as anyone knows
+            }
             if (keyStoreFailing) {
                 keyStoreFailing = false;
                 log.info("Reprise connector " + connector + ": the ticket key store answers again");

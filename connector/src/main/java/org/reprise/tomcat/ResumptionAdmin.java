@@ -88,8 +88,10 @@ final class ResumptionAdmin implements ResumptionAdminMXBean {
 
     @Override
     public List<TicketKeyView> getTicketKeys() {
+        // the encrypting key is not always the first: a key made ahead of time is listed above it
+        TicketKey encrypting = context().keyRing().encryptionKey();
         List<TicketKey> keys = context().keyRing().keys();
-        return keys.stream().map(k -> view(k, k == keys.get(0))).toList();
+        return keys.stream().map(k -> view(k, k == encrypting)).toList();
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.reprise.core.ticket;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -10,6 +11,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +39,8 @@ class SharedTicketKeyRingTest {
 
     @Test
     void bothNodesStartOnTheSameFirstKey() {
+        a.refresh();
+        b.refresh();
         TicketKey first = a.encryptionKey();
 
         assertEquals(first.nameHex(), b.encryptionKey().nameHex());
@@ -45,15 +49,22 @@ class SharedTicketKeyRingTest {
 
     @Test
     void theNodeWhoseClockIsAheadRotatesAndTheOtherAdoptsItsKey() {
-        TicketKey first = a.encryptionKey();
-        b.encryptionKey();
-        advance(ROTATION);
-
-        TicketKey next = a.encryptionKey();
+        a.refresh();
         b.refresh();
+        TicketKey first = a.encryptionKey();
+        advance(ROTATION.minus(ROTATION.dividedBy(4)));
+
+        a.refresh();
+        b.refresh();
+        TicketKey next = a.keys().get(0);
 
         assertEquals(first.generation() + 1, next.generation());
-        assertEquals(next.nameHex(), b.encryptionKey().nameHex(), "b adopts a's key, though its own is not due yet");
+        assertEquals(next.nameHex(), b.keys().get(0).nameHex(), "b adopts a's key, though its own is not due yet");
+        assertEquals(first.nameHex(), b.encryptionKey().nameHex(), "and seals with the first key to its end");
+        advance(ROTATION.dividedBy(4));
+        assertEquals(next.nameHex(), a.encryptionKey().nameHex());
+        clockB.set(first.encryptUntil());
+        assertEquals(next.nameHex(), b.encryptionKey().nameHex(), "both switch at the deadline, each by its clock");
         assertEquals(1, rotationsA.size());
         assertEquals(List.of(), rotationsB, "b made no key of its own");
         assertEquals(2, store.load().size());
@@ -64,10 +75,16 @@ class SharedTicketKeyRingTest {
         TicketSealer sealerA = new TicketSealer(a, new SecureRandom());
         TicketSealer sealerB = new TicketSealer(b, new SecureRandom());
         byte[] state = "session state".getBytes(StandardCharsets.UTF_8);
-        byte[] beforeRotation = sealerB.seal(state);
-        advance(ROTATION.plusSeconds(5));
-        byte[] afterRotation = sealerA.seal(state);
+        a.refresh();
         b.refresh();
+        byte[] beforeRotation = sealerB.seal(state);
+        advance(ROTATION.minus(ROTATION.dividedBy(4)));
+        a.refresh();
+        b.refresh();
+        advance(ROTATION.dividedBy(4).plusSeconds(5));
+        byte[] afterRotation = sealerA.seal(state);
+        assertFalse(Arrays.equals(beforeRotation, 0, TicketKey.NAME_LENGTH, afterRotation, 0, TicketKey.NAME_LENGTH),
+                "a rotation came between the tickets");
 
         assertArrayEquals(state, sealerA.open(beforeRotation).plaintext());
         assertArrayEquals(state, sealerB.open(afterRotation).plaintext());
@@ -75,6 +92,7 @@ class SharedTicketKeyRingTest {
 
     @Test
     void retiringAllKeysOnOneNodeReachesTheOtherAtItsNextRefresh() {
+        a.refresh();
         TicketKey old = a.encryptionKey();
         byte[] oldName = old.name();
         b.refresh();
@@ -91,6 +109,7 @@ class SharedTicketKeyRingTest {
     void aStoreThatFailsLeavesTheRingSealingWithItsNewestKey() {
         FailingStore failing = new FailingStore();
         TicketKeyRing ring = new TicketKeyRing(ROTATION, LIFETIME, clockA, new SecureRandom(), k -> { }, failing);
+        ring.refresh();
         TicketKey first = ring.encryptionKey();
         failing.down = true;
         advance(ROTATION.plusSeconds(1));
@@ -98,7 +117,8 @@ class SharedTicketKeyRingTest {
         assertEquals(first.nameHex(), ring.encryptionKey().nameHex(), "the overdue key, which other nodes can open");
         advance(LIFETIME);
         TicketKey local = ring.encryptionKey();
-        assertEquals(first.generation() + 1, local.generation(), "a key of its own once the old one has expired");
+        assertEquals(TicketKeyRing.LOCAL_GENERATION, local.generation(), "a key of its own once the old one has expired");
+        assertEquals(local.nameHex(), ring.encryptionKey().nameHex());
     }
 
     /** A store that can be switched off. */

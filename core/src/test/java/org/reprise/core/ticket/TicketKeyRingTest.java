@@ -34,7 +34,8 @@ class TicketKeyRingTest {
     }
 
     @Test
-    void encryptionKeyIsStableUntilRotationIsDue() {
+    void encryptionKeyIsStableUntilItsPeriodEnds() {
+        ring.refresh();
         TicketKey first = ring.encryptionKey();
 
         clock.advance(ROTATION.minusNanos(1));
@@ -44,21 +45,47 @@ class TicketKeyRingTest {
     }
 
     @Test
-    void encryptionKeyRotatesOnceWhenRotationElapses() {
+    void refreshMakesTheNextKeyOnceAQuarterOfThePeriodIsLeftAndItTakesOverAtTheDeadline() {
+        ring.refresh();
         TicketKey first = ring.encryptionKey();
 
-        clock.advance(ROTATION);
-        TicketKey second = ring.encryptionKey();
+        clock.set(first.encryptUntil().minus(ROTATION.dividedBy(4)).minusNanos(1));
+        ring.refresh();
+        assertEquals(List.of(first), ring.keys(), "not due yet");
 
+        clock.advance(Duration.ofNanos(1));
+        ring.refresh();
+        ring.refresh();
+        TicketKey second = ring.keys().get(0);
         assertNotEquals(first.nameHex(), second.nameHex());
-        assertEquals(clock.instant(), second.created());
+        assertEquals(first.encryptUntil(), second.created(), "made ahead, it starts when the first one stops");
         assertEquals(List.of(second), rotations, "the listener hears about the new key once");
+        assertSame(first, ring.encryptionKey(), "the first key seals to the end of its period");
+
+        clock.set(first.encryptUntil());
         assertSame(second, ring.encryptionKey());
-        assertEquals(1, rotations.size(), "asking again does not rotate again");
+        ring.refresh();
+        assertEquals(1, rotations.size(), "refreshing again does not rotate again");
+    }
+
+    @Test
+    void aRingNeverRefreshedSealsWithAKeyOfItsOwnUntilAStoredKeyIsLoaded() {
+        TicketKey local = ring.encryptionKey();
+        assertEquals(TicketKeyRing.LOCAL_GENERATION, local.generation());
+        assertSame(local, ring.encryptionKey(), "one key of its own, not one per call");
+
+        ring.refresh();
+        TicketKey stored = ring.encryptionKey();
+
+        assertEquals(1, stored.generation());
+        assertEquals(List.of(stored, local), ring.keys(), "the stored key seals; the node's own still opens");
+        assertSame(local, decryptionKey(local));
+        assertEquals(List.of(), rotations, "the first stored key is not a rotation");
     }
 
     @Test
     void keyTimesFollowRotationAndLifetime() {
+        ring.refresh();
         TicketKey key = ring.encryptionKey();
 
         assertEquals(START, key.created());
@@ -68,9 +95,11 @@ class TicketKeyRingTest {
 
     @Test
     void oldKeyOpensTicketsUntilRotationPlusLifetimeAfterItWasMade() {
+        ring.refresh();
         TicketKey first = ring.encryptionKey();
         clock.advance(ROTATION);
-        ring.encryptionKey();
+        ring.refresh();
+        assertNotEquals(first.nameHex(), ring.encryptionKey().nameHex());
 
         clock.set(START.plus(ROTATION).plus(LIFETIME).minusNanos(1));
         assertSame(first, decryptionKey(first));
@@ -99,6 +128,7 @@ class TicketKeyRingTest {
 
     @Test
     void rotateMakesANewEncryptingKeyAndKeepsTheOldOnesForDecryption() {
+        ring.refresh();
         TicketKey first = ring.encryptionKey();
 
         TicketKey second = ring.rotate();
@@ -112,6 +142,7 @@ class TicketKeyRingTest {
 
     @Test
     void retireAllDropsEveryOldKey() {
+        ring.refresh();
         TicketKey first = ring.encryptionKey();
         TicketKey second = ring.rotate();
 
@@ -127,10 +158,12 @@ class TicketKeyRingTest {
 
     @Test
     void keysListsNewestFirst() {
+        ring.refresh();
         TicketKey first = ring.encryptionKey();
         clock.advance(Duration.ofMinutes(1));
         TicketKey second = ring.rotate();
         clock.advance(ROTATION);
+        ring.refresh();
         TicketKey third = ring.encryptionKey();
 
         assertEquals(List.of(third, second, first), ring.keys());
@@ -138,8 +171,10 @@ class TicketKeyRingTest {
 
     @Test
     void keysDropsKeysThatCanNoLongerDecrypt() {
+        ring.refresh();
         TicketKey first = ring.encryptionKey();
         clock.advance(ROTATION);
+        ring.refresh();
         TicketKey second = ring.encryptionKey();
         clock.set(first.decryptUntil());
 

@@ -156,10 +156,13 @@ class TicketSealerTest {
     }
 
     @Test
-    void sealingRotatesTheKeyWhenDue() {
+    void sealingSwitchesToTheKeyARefreshMadeAheadWhenTheOldOnesPeriodEnds() {
+        ring.refresh();
         byte[] before = sealer.seal(STATE);
 
-        clock.advance(ROTATION);
+        clock.advance(ROTATION.minus(ROTATION.dividedBy(4)));
+        ring.refresh();
+        clock.advance(ROTATION.dividedBy(4));
         byte[] after = sealer.seal(STATE);
 
         assertFalse(Arrays.equals(before, 0, TicketKey.NAME_LENGTH, after, 0, TicketKey.NAME_LENGTH));

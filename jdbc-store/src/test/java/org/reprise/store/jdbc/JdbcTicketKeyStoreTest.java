@@ -43,6 +43,7 @@ class JdbcTicketKeyStoreTest {
             TicketKeyRing a = ring(f.node("a").ticketKeyStore());
             TicketKeyRing b = ring(f.node("b").ticketKeyStore());
 
+            a.refresh();
             TicketKey first = a.encryptionKey();
             b.refresh();
             assertSameKey(first, b.encryptionKey());
@@ -71,6 +72,7 @@ class JdbcTicketKeyStoreTest {
                     TicketKeyRing ring = ring(stores.get(i % stores.size()));
                     keys.add(pool.submit(() -> {
                         start.await();
+                        ring.refresh();
                         return ring.encryptionKey();
                     }));
                 }
@@ -98,8 +100,14 @@ class JdbcTicketKeyStoreTest {
             JdbcStores slow = f.opened("slow", new ResumptionMetrics(),
                     b -> b.jdbcUrl("jdbc:postgresql://127.0.0.1:" + proxy.port() + "/test"));
             TicketKeyRing slowRing = ring(slow.ticketKeyStore());
-            CompletableFuture<TicketKey> slowFirst = CompletableFuture.supplyAsync(slowRing::encryptionKey);
-            TicketKey first = ring(f.node("a").ticketKeyStore()).encryptionKey();
+            // as a starting connector does: the first refresh, then the key
+            CompletableFuture<TicketKey> slowFirst = CompletableFuture.supplyAsync(() -> {
+                slowRing.refresh();
+                return slowRing.encryptionKey();
+            });
+            TicketKeyRing a = ring(f.node("a").ticketKeyStore());
+            a.refresh();
+            TicketKey first = a.encryptionKey();
             // The database's delay, four times the pool's connection timeout: not a wait for anything
             Thread.sleep(4 * JdbcStoreConfig.MIN_CONNECTION_TIMEOUT.toMillis());
             assertFalse(slowFirst.isDone(), "the slow node has no key before its database answers");
@@ -155,7 +163,7 @@ class JdbcTicketKeyStoreTest {
         try (Fixture f = Fixture.on(database)) {
             TicketKeyRing a = ring(f.node("a").ticketKeyStore());
             TicketKeyRing b = ring(f.node("b").ticketKeyStore());
-            a.encryptionKey();
+            a.refresh();
             a.rotate();
             b.refresh();
             assertEquals(2, b.keys().size());

@@ -258,7 +258,8 @@ public final class AdminApiServlet extends HttpServlet {
                 "storeErrors", m.getStoreErrors(), "keyRotations", m.getKeyRotations(),
                 "ticketsIssued", m.getTicketsIssued(), "sessionsStored", m.getSessionsStored(),
                 "storeWritesDropped", m.getStoreWritesDropped(), "sweeps", m.getSweeps(),
-                "sessionsSwept", m.getSessionsSwept(), "sweepMillis", m.getSweepMillis());
+                "sessionsSwept", m.getSessionsSwept(), "sweepMillis", m.getSweepMillis(),
+                "ticketKeysUnreadable", m.getTicketKeysUnreadable());
         out.put("handshakesFullByProtocol", m.getHandshakesFullByProtocol());
         out.put("handshakesResumedByProtocol", m.getHandshakesResumedByProtocol());
         out.put("requestedByMechanism", m.getRequestedByMechanism());

@@ -51,6 +51,9 @@ public final class PrometheusText {
                 ResumptionMetricsMXBean::getSweeps);
         t.simple(connectors, "reprise_sessions_swept_total", "Expired sessions deleted by sweeps.",
                 ResumptionMetricsMXBean::getSessionsSwept);
+        t.simple(connectors, "reprise_ticket_keys_unreadable_total",
+                "Stored ticket keys this node cannot open (a data key it lacks), each counted once.",
+                ResumptionMetricsMXBean::getTicketKeysUnreadable);
         t.family("reprise_sweep_seconds_total", "Time spent sweeping expired sessions.");
         connectors.forEach(c -> t.sample("reprise_sweep_seconds_total", labels("connector", c.name()),
                 c.metrics().getSweepMillis() / 1000.0));

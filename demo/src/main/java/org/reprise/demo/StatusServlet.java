@@ -98,6 +98,7 @@ final class StatusServlet extends HttpServlet {
         counters.put("sweeps", metrics.sweeps());
         counters.put("sessionsSwept", metrics.sessionsSwept());
         counters.put("sweepMillis", metrics.sweepMillis());
+        counters.put("ticketKeysUnreadable", metrics.ticketKeysUnreadable());
         Map<String, @Nullable Object> body = new LinkedHashMap<>();
         body.put("protocol", connection.protocol());
         body.put("cipherSuite", connection.cipherSuite());
@@ -179,6 +180,7 @@ final class StatusServlet extends HttpServlet {
         out.println("<tr><td>sweeps</td>" + num(m.sweeps()) + "</tr>");
         out.println("<tr><td>sessions_swept</td>" + num(m.sessionsSwept()) + "</tr>");
         out.println("<tr><td>sweep_millis</td>" + num(m.sweepMillis()) + "</tr>");
+        out.println("<tr><td>ticket_keys_unreadable</td>" + num(m.ticketKeysUnreadable()) + "</tr>");
         out.println("</table>");
 
         String hostPort = request.getServerName() + ":" + request.getServerPort();

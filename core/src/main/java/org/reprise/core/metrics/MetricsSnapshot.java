@@ -21,6 +21,7 @@ import java.util.Map;
  * @param sweeps                      sweeps of expired sessions
  * @param sessionsSwept               expired sessions deleted by sweeps
  * @param sweepMillis                 the time all sweeps took, in milliseconds
+ * @param ticketKeysUnreadable        stored ticket keys this node could not open, each counted once
  */
 public record MetricsSnapshot(
         Map<String, Long> handshakesFullByProtocol,
@@ -35,7 +36,8 @@ public record MetricsSnapshot(
         long storeWritesDropped,
         long sweeps,
         long sessionsSwept,
-        long sweepMillis) {
+        long sweepMillis,
+        long ticketKeysUnreadable) {
 
     /** Freezes the maps. */
     public MetricsSnapshot {

@@ -30,6 +30,7 @@ public final class ResumptionMetrics implements ResumptionMetricsMXBean {
     private final LongAdder sweeps = new LongAdder();
     private final LongAdder sessionsSwept = new LongAdder();
     private final LongAdder sweepMillis = new LongAdder();
+    private final LongAdder ticketKeysUnreadable = new LongAdder();
 
     /** Makes counters that all start at zero. */
     public ResumptionMetrics() {
@@ -95,6 +96,14 @@ public final class ResumptionMetrics implements ResumptionMetricsMXBean {
     }
 
     /**
+     * Counts a stored ticket key this node cannot open (a shared store's row sealed under a data key this
+     * node lacks, or damaged): once per key, however often the store is read.
+     */
+    public void ticketKeyUnreadable() {
+        ticketKeysUnreadable.increment();
+    }
+
+    /**
      * Counts one sweep of expired sessions.
      *
      * @param removed how many sessions it deleted
@@ -115,7 +124,8 @@ public final class ResumptionMetrics implements ResumptionMetricsMXBean {
                 byLabel(Mechanism.values(), hitsByMechanism),
                 byLabel(MissReason.values(), missesByReason),
                 storeErrors.sum(), keyRotations.sum(), ticketsIssued.sum(), sessionsStored.sum(),
-                storeWritesDropped.sum(), sweeps.sum(), sessionsSwept.sum(), sweepMillis.sum());
+                storeWritesDropped.sum(), sweeps.sum(), sessionsSwept.sum(), sweepMillis.sum(),
+                ticketKeysUnreadable.sum());
     }
 
     private static Map<String, Long> byLabel(Enum<?>[] keys, LongAdder[] adders) {
@@ -207,6 +217,11 @@ public final class ResumptionMetrics implements ResumptionMetricsMXBean {
     @Override
     public long getSweepMillis() {
         return sweepMillis.sum();
+    }
+
+    @Override
+    public long getTicketKeysUnreadable() {
+        return ticketKeysUnreadable.sum();
     }
 
     @Override

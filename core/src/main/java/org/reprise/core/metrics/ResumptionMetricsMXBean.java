@@ -48,6 +48,12 @@ public interface ResumptionMetricsMXBean {
     /** @return the time all sweeps took, in milliseconds */
     long getSweepMillis();
 
+    /**
+     * @return stored ticket keys this node could not open (sealed under a data key it lacks), each counted
+     *         once; not zero means this node lacks a key the others use
+     */
+    long getTicketKeysUnreadable();
+
     /** @return full handshakes by protocol */
     Map<String, Long> getHandshakesFullByProtocol();
 

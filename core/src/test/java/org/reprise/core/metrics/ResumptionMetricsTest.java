@@ -120,13 +120,14 @@ class ResumptionMetricsTest {
         repeat(2, metrics::keyRotated);
         repeat(3, metrics::ticketIssued);
         repeat(4, metrics::sessionStored);
+        repeat(5, metrics::ticketKeyUnreadable);
 
         MetricsSnapshot s = metrics.snapshot();
 
-        assertEquals(List.of(1L, 2L, 3L, 4L),
-                List.of(s.storeErrors(), s.keyRotations(), s.ticketsIssued(), s.sessionsStored()));
-        assertEquals(List.of(1L, 2L, 3L, 4L), List.of(metrics.getStoreErrors(), metrics.getKeyRotations(),
-                metrics.getTicketsIssued(), metrics.getSessionsStored()));
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), List.of(s.storeErrors(), s.keyRotations(), s.ticketsIssued(),
+                s.sessionsStored(), s.ticketKeysUnreadable()));
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), List.of(metrics.getStoreErrors(), metrics.getKeyRotations(),
+                metrics.getTicketsIssued(), metrics.getSessionsStored(), metrics.getTicketKeysUnreadable()));
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 import org.reprise.core.metrics.ResumptionMetrics;
 import org.reprise.core.ticket.TicketKey;
 import org.reprise.core.ticket.TicketKeyStore;
@@ -20,14 +21,16 @@ import org.reprise.core.ticket.TicketKeyStore;
  * Ticket keys in the database, shared by every node: the {@code generation} primary key is the unique
  * constraint that lets exactly one node claim each new generation, which is all leaderless rotation
  * needs. Key bytes are sealed with the data key, bound to their generation and name. A key that does not
- * open here is skipped (and counted), never deleted: the other nodes may well be able to use it.
- * Thread-safe.
+ * open here is reported in {@link #contents()} as unreadable (counted once, logged once with its data key
+ * ID), never deleted for it: the other nodes may well be able to use it. Thread-safe.
  */
 final class JdbcTicketKeyStore implements TicketKeyStore {
 
     private static final Logger LOG = Logger.getLogger(JdbcTicketKeyStore.class.getPackageName());
     private static final String PURPOSE = "reprise ticket key";
     private static final HexFormat HEX = HexFormat.of();
+    /** Bounds what a table full of foreign rows can make this node remember and log. */
+    private static final int MAX_REPORTED_GENERATIONS = 1000;
 
     private final Database db;
     private final String table;
@@ -44,26 +47,62 @@ final class JdbcTicketKeyStore implements TicketKeyStore {
 
     @Override
     public List<TicketKey> load() {
+        return contents().keys();
+    }
+
+    /**
+     * Reads every row in one query. A row whose secret does not open here (another data key, or damage) is
+     * reported as unreadable, with its generation, expiry and data key ID, so that the ring takes no
+     * generation it holds and deletes it only once it has expired; it is never deleted for being unreadable.
+     */
+    @Override
+    public Contents contents() {
         return db.call("load ticket keys", (c, d) -> {
             List<TicketKey> keys = new ArrayList<>();
+            List<UnreadableKey> unreadable = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT generation, name, key_id, secret, created,"
                     + " encrypt_until, decrypt_until FROM " + table);
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long generation = rs.getLong(1);
-                    byte[] name = HEX.parseHex(rs.getString(2));
-                    byte[] bytes = cipher.open(rs.getString(3), rs.getBytes(4), associatedData(generation, name));
-                    if (bytes == null) {
-                        skip(generation);
-                        continue;
+                    String keyId = rs.getString(3);
+                    Instant decryptUntil = Instant.ofEpochMilli(rs.getLong(7));
+                    byte @Nullable [] name = parseName(rs.getString(2));
+                    byte @Nullable [] bytes = name == null ? null
+                            : cipher.open(keyId, rs.getBytes(4), associatedData(generation, name));
+                    @Nullable TicketKey key = bytes == null || name == null ? null : key(generation, name, bytes,
+                            Instant.ofEpochMilli(rs.getLong(5)), Instant.ofEpochMilli(rs.getLong(6)), decryptUntil);
+                    if (key == null) {
+                        unreadable.add(new UnreadableKey(generation, decryptUntil, String.valueOf(keyId)));
+                        skip(generation, keyId);
+                    } else {
+                        keys.add(key);
                     }
-                    keys.add(new TicketKey(generation, name, bytes, Instant.ofEpochMilli(rs.getLong(5)),
-                            Instant.ofEpochMilli(rs.getLong(6)), Instant.ofEpochMilli(rs.getLong(7))));
-                    Arrays.fill(bytes, (byte) 0);
                 }
             }
-            return keys;
+            return new Contents(keys, unreadable);
         });
+    }
+
+    private static byte @Nullable [] parseName(@Nullable String hex) {
+        try {
+            byte[] name = HEX.parseHex(String.valueOf(hex));
+            return name.length == TicketKey.NAME_LENGTH ? name : null;
+        } catch (IllegalArgumentException notHex) {
+            return null;
+        }
+    }
+
+    /** @return the key, or null if the row's times do not make one (the bytes are wiped either way) */
+    private static @Nullable TicketKey key(long generation, byte[] name, byte[] bytes, Instant created,
+            Instant encryptUntil, Instant decryptUntil) {
+        try {
+            return new TicketKey(generation, name, bytes, created, encryptUntil, decryptUntil);
+        } catch (IllegalArgumentException badRow) {
+            return null;
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
     }
 
     @Override
@@ -103,12 +142,14 @@ final class JdbcTicketKeyStore implements TicketKeyStore {
         });
     }
 
-    private void skip(long generation) {
-        metrics.storeError();
-        if (reportedGenerations.add(generation)) {
-            LOG.warning("Reprise JDBC store: ticket key generation " + generation + " does not decrypt with this"
-                    + " node's data keys; this node cannot open tickets sealed under it. Every node must have"
-                    + " every data key in use.");
+    /** Counts a row this node cannot open once, and says so once, naming its generation and data key ID. */
+    private void skip(long generation, @Nullable String keyId) {
+        if (reportedGenerations.size() < MAX_REPORTED_GENERATIONS && reportedGenerations.add(generation)) {
+            metrics.ticketKeyUnreadable();
+            LOG.warning("Reprise JDBC store: ticket key generation " + generation + " (data key ID " + keyId
+                    + ") does not decrypt with this node's data keys (" + cipher.keyIds() + "); this node cannot"
+                    + " open tickets sealed under it, and leaves the row alone. Every node must have every data"
+                    + " key in use.");
         }
     }
 

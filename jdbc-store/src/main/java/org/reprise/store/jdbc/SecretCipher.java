@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.List;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.SecretKey;
@@ -51,6 +52,16 @@ final class SecretCipher {
         byte[] label = purpose.getBytes(StandardCharsets.US_ASCII);
         return ByteBuffer.allocate(label.length + 1 + rowIdentity.length)
                 .put(label).put((byte) 0).put(rowIdentity).array();
+    }
+
+    /** @return the IDs of this node's data keys, the encrypting one first: may be shown, never the keys */
+    List<String> keyIds() {
+        return keys.keyIds();
+    }
+
+    /** @return whether this node has the data key with this ID */
+    boolean hasKey(@Nullable String keyId) {
+        return keyId != null && keys.byId(keyId) != null;
     }
 
     Sealed seal(byte[] plaintext, byte[] associatedData) {

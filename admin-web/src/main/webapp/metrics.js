@@ -8,7 +8,8 @@
     ['resumptionsRequested', 'Resumptions requested'], ['hits', 'Hits'], ['misses', 'Misses'],
     ['storeErrors', 'Store errors'], ['keyRotations', 'Key rotations'], ['ticketsIssued', 'Tickets issued'],
     ['sessionsStored', 'Sessions stored'], ['storeWritesDropped', 'Store writes dropped'], ['sweeps', 'Sweeps'],
-    ['sessionsSwept', 'Sessions swept'], ['ticketKeysUnreadable', 'Ticket keys this node cannot open']];
+    ['sessionsSwept', 'Sessions swept'], ['ticketKeysUnreadable', 'Ticket keys this node cannot open'],
+    ['sessionsUnreadable', 'Sessions this node cannot open']];
 
   function svg(tag, attrs, text) {
     var e = document.createElementNS(SVG, tag);

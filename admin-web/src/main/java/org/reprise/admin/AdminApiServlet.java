@@ -259,7 +259,7 @@ public final class AdminApiServlet extends HttpServlet {
                 "ticketsIssued", m.getTicketsIssued(), "sessionsStored", m.getSessionsStored(),
                 "storeWritesDropped", m.getStoreWritesDropped(), "sweeps", m.getSweeps(),
                 "sessionsSwept", m.getSessionsSwept(), "sweepMillis", m.getSweepMillis(),
-                "ticketKeysUnreadable", m.getTicketKeysUnreadable());
+                "ticketKeysUnreadable", m.getTicketKeysUnreadable(), "sessionsUnreadable", m.getSessionsUnreadable());
         out.put("handshakesFullByProtocol", m.getHandshakesFullByProtocol());
         out.put("handshakesResumedByProtocol", m.getHandshakesResumedByProtocol());
         out.put("requestedByMechanism", m.getRequestedByMechanism());

@@ -54,6 +54,9 @@ public final class PrometheusText {
         t.simple(connectors, "reprise_ticket_keys_unreadable_total",
                 "Stored ticket keys this node cannot open (a data key it lacks), each counted once.",
                 ResumptionMetricsMXBean::getTicketKeysUnreadable);
+        t.simple(connectors, "reprise_sessions_unreadable_total",
+                "Session lookups that found a session under a data key this node lacks (left in place).",
+                ResumptionMetricsMXBean::getSessionsUnreadable);
         t.family("reprise_sweep_seconds_total", "Time spent sweeping expired sessions.");
         connectors.forEach(c -> t.sample("reprise_sweep_seconds_total", labels("connector", c.name()),
                 c.metrics().getSweepMillis() / 1000.0));

@@ -99,6 +99,7 @@ final class StatusServlet extends HttpServlet {
         counters.put("sessionsSwept", metrics.sessionsSwept());
         counters.put("sweepMillis", metrics.sweepMillis());
         counters.put("ticketKeysUnreadable", metrics.ticketKeysUnreadable());
+        counters.put("sessionsUnreadable", metrics.sessionsUnreadable());
         Map<String, @Nullable Object> body = new LinkedHashMap<>();
         body.put("protocol", connection.protocol());
         body.put("cipherSuite", connection.cipherSuite());
@@ -181,6 +182,7 @@ final class StatusServlet extends HttpServlet {
         out.println("<tr><td>sessions_swept</td>" + num(m.sessionsSwept()) + "</tr>");
         out.println("<tr><td>sweep_millis</td>" + num(m.sweepMillis()) + "</tr>");
         out.println("<tr><td>ticket_keys_unreadable</td>" + num(m.ticketKeysUnreadable()) + "</tr>");
+        out.println("<tr><td>sessions_unreadable</td>" + num(m.sessionsUnreadable()) + "</tr>");
         out.println("</table>");
 
         String hostPort = request.getServerName() + ":" + request.getServerPort();

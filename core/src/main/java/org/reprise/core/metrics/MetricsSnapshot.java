@@ -22,6 +22,7 @@ import java.util.Map;
  * @param sessionsSwept               expired sessions deleted by sweeps
  * @param sweepMillis                 the time all sweeps took, in milliseconds
  * @param ticketKeysUnreadable        stored ticket keys this node could not open, each counted once
+ * @param sessionsUnreadable          lookups that found a session sealed under a data key this node lacks
  */
 public record MetricsSnapshot(
         Map<String, Long> handshakesFullByProtocol,
@@ -37,7 +38,8 @@ public record MetricsSnapshot(
         long sweeps,
         long sessionsSwept,
         long sweepMillis,
-        long ticketKeysUnreadable) {
+        long ticketKeysUnreadable,
+        long sessionsUnreadable) {
 
     /** Freezes the maps. */
     public MetricsSnapshot {

@@ -31,6 +31,7 @@ public final class ResumptionMetrics implements ResumptionMetricsMXBean {
     private final LongAdder sessionsSwept = new LongAdder();
     private final LongAdder sweepMillis = new LongAdder();
     private final LongAdder ticketKeysUnreadable = new LongAdder();
+    private final LongAdder sessionsUnreadable = new LongAdder();
 
     /** Makes counters that all start at zero. */
     public ResumptionMetrics() {
@@ -104,6 +105,14 @@ public final class ResumptionMetrics implements ResumptionMetricsMXBean {
     }
 
     /**
+     * Counts a session lookup that found a stored session this node cannot open because it is sealed under a
+     * data key this node lacks (another node's session, left in place): a miss here.
+     */
+    public void sessionUnreadable() {
+        sessionsUnreadable.increment();
+    }
+
+    /**
      * Counts one sweep of expired sessions.
      *
      * @param removed how many sessions it deleted
@@ -125,7 +134,7 @@ public final class ResumptionMetrics implements ResumptionMetricsMXBean {
                 byLabel(MissReason.values(), missesByReason),
                 storeErrors.sum(), keyRotations.sum(), ticketsIssued.sum(), sessionsStored.sum(),
                 storeWritesDropped.sum(), sweeps.sum(), sessionsSwept.sum(), sweepMillis.sum(),
-                ticketKeysUnreadable.sum());
+                ticketKeysUnreadable.sum(), sessionsUnreadable.sum());
     }
 
     private static Map<String, Long> byLabel(Enum<?>[] keys, LongAdder[] adders) {
@@ -222,6 +231,11 @@ public final class ResumptionMetrics implements ResumptionMetricsMXBean {
     @Override
     public long getTicketKeysUnreadable() {
         return ticketKeysUnreadable.sum();
+    }
+
+    @Override
+    public long getSessionsUnreadable() {
+        return sessionsUnreadable.sum();
     }
 
     @Override

@@ -54,6 +54,12 @@ public interface ResumptionMetricsMXBean {
      */
     long getTicketKeysUnreadable();
 
+    /**
+     * @return session lookups that found a stored session sealed under a data key this node lacks (left in
+     *         place for the nodes that have it); not zero means this node lacks a key the others use
+     */
+    long getSessionsUnreadable();
+
     /** @return full handshakes by protocol */
     Map<String, Long> getHandshakesFullByProtocol();
 

@@ -121,13 +121,15 @@ class ResumptionMetricsTest {
         repeat(3, metrics::ticketIssued);
         repeat(4, metrics::sessionStored);
         repeat(5, metrics::ticketKeyUnreadable);
+        repeat(6, metrics::sessionUnreadable);
 
         MetricsSnapshot s = metrics.snapshot();
 
-        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), List.of(s.storeErrors(), s.keyRotations(), s.ticketsIssued(),
-                s.sessionsStored(), s.ticketKeysUnreadable()));
-        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), List.of(metrics.getStoreErrors(), metrics.getKeyRotations(),
-                metrics.getTicketsIssued(), metrics.getSessionsStored(), metrics.getTicketKeysUnreadable()));
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), List.of(s.storeErrors(), s.keyRotations(), s.ticketsIssued(),
+                s.sessionsStored(), s.ticketKeysUnreadable(), s.sessionsUnreadable()));
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), List.of(metrics.getStoreErrors(), metrics.getKeyRotations(),
+                metrics.getTicketsIssued(), metrics.getSessionsStored(), metrics.getTicketKeysUnreadable(),
+                metrics.getSessionsUnreadable()));
     }
 
     @Test

@@ -28,8 +28,9 @@ import org.reprise.core.session.SessionStore;
  *
  * <ul>
  *   <li>{@link #retrieve}: the cache, else one indexed lookup within the retrieve budget (none before the
- *       database has answered once: that would cost more than the budget, so it fails at once); a row whose
- *       secret does not open (another data key, damage) is deleted, counted, and reported as a miss.</li>
+ *       database has answered once: that would cost more than the budget, so it fails at once). A row whose
+ *       secret does not open is a miss: left alone and counted when it is under a data key this node lacks
+ *       (another node's), deleted when it is under one of this node's keys and damaged.</li>
  *   <li>{@link #store}: the cache at once, the database later, through {@link WriteBehind}.</li>
  *   <li>{@link #recordResumption}: the same way, as a small update of the row's resume count and last
  *       resumption, which touches only a row that is still there.</li>
@@ -53,6 +54,7 @@ final class JdbcSessionStore implements SessionStore {
     private final Database db;
     private final String table;
     private final SessionRows rows;
+    private final SecretCipher cipher;
     private final SessionCache cache;
     private final BudgetedExecutor lookups;
     private final PurgeLog purges;
@@ -62,11 +64,12 @@ final class JdbcSessionStore implements SessionStore {
     private final int queryTimeoutSeconds;
     private final Set<String> reportedKeyIds = ConcurrentHashMap.newKeySet();
 
-    JdbcSessionStore(Database db, SessionRows rows, SessionCache cache, BudgetedExecutor lookups, PurgeLog purges,
-            ResumptionMetrics metrics, int writeQueueCapacity, String writerThreadName) {
+    JdbcSessionStore(Database db, SecretCipher cipher, SessionCache cache, BudgetedExecutor lookups,
+            PurgeLog purges, ResumptionMetrics metrics, int writeQueueCapacity, String writerThreadName) {
         this.db = db;
         this.table = db.tables().sessions();
-        this.rows = rows;
+        this.cipher = cipher;
+        this.rows = new SessionRows(cipher);
         this.cache = cache;
         this.lookups = lookups;
         this.purges = purges;
@@ -242,7 +245,7 @@ final class JdbcSessionStore implements SessionStore {
                 }
                 SessionRecord record = rows.readWithSecret(rs);
                 if (record == null || !record.id().equals(id)) {
-                    dropBadRow(c, id, rs.getString("key_id"));
+                    unreadableRow(c, id, rs.getString("key_id"));
                     return null;
                 }
                 return record.isExpiredAt(now) ? null : record;
@@ -250,15 +253,37 @@ final class JdbcSessionStore implements SessionStore {
         }
     }
 
-    /** A row that cannot be resumed from would fail the same way on every lookup: delete it once. */
-    private void dropBadRow(Connection c, SessionId id, @Nullable String keyId) throws SQLException {
+    /**
+     * A row that does not open is a miss. Whose it is decides what else happens:
+     * <ul>
+     *   <li>sealed under a data key this node lacks: another node's session (or this node's key is wrong).
+     *       It stays for the nodes that can open it, and is counted ({@code sessions_unreadable}), with one
+     *       log line per key ID. Deleting it would let one misconfigured node destroy everyone's sessions.</li>
+     *   <li>sealed under a key this node has, yet not opening (changed bytes, a secret moved from another
+     *       row, fields that make no record): since a key ID names exactly one key, every node holding it
+     *       fails the same way, so the row is useless to all of them and is deleted once, as a store
+     *       error.</li>
+     * </ul>
+     */
+    private void unreadableRow(Connection c, SessionId id, @Nullable String keyId) throws SQLException {
+        String reported = String.valueOf(keyId);
+        if (!cipher.hasKey(keyId)) {
+            metrics.sessionUnreadable();
+            if (reportedKeyIds.size() < MAX_REPORTED_KEY_IDS && reportedKeyIds.add(reported)) {
+                LOG.warning("Reprise JDBC store: a session row is sealed under data key ID " + reported + ", which"
+                        + " this node does not have (its data key IDs: " + cipher.keyIds() + "); the row is left"
+                        + " for the nodes that have it and is a miss here. Every node must have every data key in"
+                        + " use. Further rows under this key ID are counted (sessions_unreadable) without a log"
+                        + " line.");
+            }
+            return;
+        }
         deleteRow(c, id);
         metrics.storeError();
-        String reported = String.valueOf(keyId);
-        if (reportedKeyIds.size() < MAX_REPORTED_KEY_IDS && reportedKeyIds.add(reported)) {
-            LOG.warning("Reprise JDBC store: deleted a session row that does not decrypt with this node's data keys"
-                    + " (row key ID " + reported + "); every node must have every data key in use. Further rows"
-                    + " with this key ID are deleted and counted as store errors without a log line.");
+        if (reportedKeyIds.size() < MAX_REPORTED_KEY_IDS && reportedKeyIds.add("damaged " + reported)) {
+            LOG.warning("Reprise JDBC store: deleted a session row that is sealed under this node's data key ID "
+                    + reported + " but does not open (damaged, or changed in the database); further such rows"
+                    + " are deleted and counted as store errors without a log line.");
         }
     }
 

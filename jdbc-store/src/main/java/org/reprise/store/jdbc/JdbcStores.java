@@ -68,7 +68,7 @@ public final class JdbcStores implements ResumptionStores {
         PurgeLog purges = new PurgeLog(tables);
         BudgetedExecutor lookups = new BudgetedExecutor(config.poolSize(), config.retrieveBudget(), outage,
                 "reprise-jdbc-lookup" + suffix);
-        JdbcSessionStore sessions = new JdbcSessionStore(db, new SessionRows(cipher), cache, lookups, purges,
+        JdbcSessionStore sessions = new JdbcSessionStore(db, cipher, cache, lookups, purges,
                 metrics, config.writeQueueCapacity(), "reprise-jdbc-writer" + suffix);
         JdbcTicketKeyStore ticketKeys = new JdbcTicketKeyStore(db, cipher, metrics);
         PurgePoller poller = new PurgePoller(db, purges, cache, sessions, config.purgePollInterval(), config.clock(),

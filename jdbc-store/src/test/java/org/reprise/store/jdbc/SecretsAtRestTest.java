@@ -10,6 +10,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.reprise.core.metrics.ResumptionMetrics;
@@ -38,21 +41,40 @@ class SecretsAtRestTest {
         }
     }
 
+    /**
+     * Seen with a node started on the wrong data key: it deleted every session row it could not decrypt,
+     * that is, the other nodes' sessions. A row whose data key this node lacks is a miss and stays.
+     */
     @ParameterizedTest
     @EnumSource(TestDatabase.class)
-    void aNodeWithAnotherDataKeyTreatsTheRowAsAMissAndDeletesIt(TestDatabase database) throws Exception {
+    void aNodeWithAnotherDataKeyMissesButLeavesTheRowsAndSaysSoOncePerKeyId(TestDatabase database)
+            throws Exception {
         try (Fixture f = Fixture.on(database)) {
             JdbcStores a = f.node("a");
-            SessionRecord record = Sessions.live();
-            a.sessionStore().store(record);
+            SessionRecord one = Sessions.live();
+            SessionRecord two = Sessions.live();
+            a.sessionStore().store(one);
+            a.sessionStore().store(two);
             assertTrue(a.flush(FLUSH));
             ResumptionMetrics metrics = new ResumptionMetrics();
-            SessionStore stranger = f.node("stranger", metrics, b -> b.dataKeys(TestKeys.fresh())).sessionStore();
+            SessionStore stranger = f.node("stranger", metrics, b -> patient(b).dataKeys(TestKeys.fresh()))
+                    .sessionStore();
 
-            assertNull(stranger.retrieve(record.id(), Sessions.now()));
+            try (LogCapture log = new LogCapture()) {
+                assertNull(stranger.retrieve(one.id(), Sessions.now()));
+                assertNull(stranger.retrieve(two.id(), Sessions.now()));
+                assertNull(stranger.retrieve(one.id(), Sessions.now()));
 
-            assertEquals(1, metrics.snapshot().storeErrors());
-            assertEquals(0, JdbcSessionStoreTest.count(f, "sessions"), "the unreadable row is gone");
+                assertEquals(2, JdbcSessionStoreTest.count(f, "sessions"), "the rows it cannot open are kept");
+                assertEquals(3, metrics.snapshot().sessionsUnreadable(), "each such lookup is counted");
+                assertEquals(0, metrics.snapshot().storeErrors(), "the store did not fail");
+                List<String> warnings = log.at(Level.WARNING).stream().map(LogRecord::getMessage).toList();
+                assertEquals(1, warnings.size(), warnings::toString);
+                assertTrue(warnings.get(0).contains(f.keys.currentKeyId()), warnings.get(0));
+            }
+            assertEquals(one, f.node("c", new ResumptionMetrics(), SecretsAtRestTest::patient).sessionStore()
+                    .retrieve(one.id(), Sessions.now()),
+                    "the session still resumes on the nodes that have its key");
         }
     }
 
@@ -74,10 +96,12 @@ class SecretsAtRestTest {
             }
             ResumptionMetrics metrics = new ResumptionMetrics();
 
-            assertNull(f.node("b", metrics, b -> b).sessionStore().retrieve(record.id(), Sessions.now()));
+            assertNull(f.node("b", metrics, SecretsAtRestTest::patient).sessionStore()
+                    .retrieve(record.id(), Sessions.now()));
 
             assertEquals(1, metrics.snapshot().storeErrors());
-            assertEquals(0, JdbcSessionStoreTest.count(f, "sessions"));
+            assertEquals(0, metrics.snapshot().sessionsUnreadable(), "its data key is this node's own");
+            assertEquals(0, JdbcSessionStoreTest.count(f, "sessions"), "a row no node can open is deleted");
         }
     }
 
@@ -115,7 +139,7 @@ class SecretsAtRestTest {
             oldNode.sessionStore().store(written);
             assertTrue(oldNode.flush(FLUSH));
 
-            JdbcStores rotated = f.node("rotated", new ResumptionMetrics(), b -> b.dataKeys(after));
+            JdbcStores rotated = f.node("rotated", new ResumptionMetrics(), b -> patient(b).dataKeys(after));
             assertEquals(written, rotated.sessionStore().retrieve(written.id(), Sessions.now()));
             SessionRecord fresh = Sessions.live();
             rotated.sessionStore().store(fresh);
@@ -124,9 +148,17 @@ class SecretsAtRestTest {
             assertEquals(before.currentKeyId(), row(f, written).keyId());
             assertEquals(after.currentKeyId(), row(f, fresh).keyId());
             assertNotEquals(before.currentKeyId(), after.currentKeyId());
-            JdbcStores rotatedToo = f.node("rotated-too", new ResumptionMetrics(), b -> b.dataKeys(after));
+            JdbcStores rotatedToo = f.node("rotated-too", new ResumptionMetrics(), b -> patient(b).dataKeys(after));
             assertEquals(fresh, rotatedToo.sessionStore().retrieve(fresh.id(), Sessions.now()));
         }
+    }
+
+    /**
+     * The longest lookup budget: these tests look at what a lookup finds, not at its speed, and a node's first
+     * lookup on a busy machine can take longer than the 50 ms default.
+     */
+    private static JdbcStoreConfig.Builder patient(JdbcStoreConfig.Builder b) {
+        return b.retrieveBudget(Duration.ofSeconds(10));
     }
 
     private record Row(String keyId, byte[] secret) {

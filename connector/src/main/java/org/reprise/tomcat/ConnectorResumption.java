@@ -146,7 +146,16 @@ final class ConnectorResumption implements ConnectorBinding {
                         key -> metrics.keyRotated(), keyStore);
         ResumptionContext created = new ResumptionContext(store, ring, new TicketSealer(ring, random), metrics,
                 settings.clock(), settings.node());
-        if (!store.awaitReady(STARTUP_WAIT)) {
+        boolean ready;
+        try {
+            ready = store.awaitReady(STARTUP_WAIT);
+        } catch (IllegalStateException refused) {
+            // the store must not be used by this node (for a JDBC store: a data key that opens none of the
+            // rows in use): a startup failure, so that the connector does not accept connections
+            throw new IllegalStateException("Reprise connector " + name + " does not start: " + refused.getMessage(),
+                    refused);
+        }
+        if (!ready) {
             log.warn("Reprise connector " + name + ": the session store did not answer within "
                     + STARTUP_WAIT.toSeconds() + " s of starting; until it does, handshakes that ask to resume are"
                     + " full handshakes (counted as store errors) and ticket keys are this node's own");

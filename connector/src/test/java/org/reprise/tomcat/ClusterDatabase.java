@@ -39,10 +39,14 @@ final class ClusterDatabase implements AutoCloseable {
     ClusterDatabase(Path dir, String label) throws Exception {
         SecureRandom random = new SecureRandom();
         this.prefix = label + Long.toHexString(random.nextLong() & 0xffffffffL) + "_";
+        this.dataKey = Files.writeString(Files.createDirectories(dir).resolve("data.key"), newKeyLine());
+    }
+
+    /** @return the text of a data key file holding one new random key */
+    static String newKeyLine() {
         byte[] key = new byte[32];
-        random.nextBytes(key);
-        this.dataKey = Files.writeString(Files.createDirectories(dir).resolve("data.key"),
-                Base64.getEncoder().encodeToString(key) + "\n");
+        new SecureRandom().nextBytes(key);
+        return Base64.getEncoder().encodeToString(key) + "\n";
     }
 
     /**

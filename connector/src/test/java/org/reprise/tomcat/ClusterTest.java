@@ -2,6 +2,7 @@ package org.reprise.tomcat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -227,6 +228,48 @@ class ClusterTest {
             assertEquals(0, rows("WHERE id = '" + id + "'"));
             assertTrue(b.metrics().storeErrors() >= 1);
         }
+    }
+
+    /**
+     * A node given a data key that opens none of the rows in use (here: node a's ticket key and session) does
+     * not start: it could read nothing the others wrote, and they nothing it writes. Told that its key is a
+     * new one being rolled in, it starts.
+     */
+    @Test
+    void aNodeWhoseDataKeyOpensNoRowInUseRefusesToStartUnlessRollingIn() throws Exception {
+        try (TestServer a = node("a")) {
+            awaitRow(field(connect(a, dir.resolve("s.pem"), true, "-tls1_2", "-no_ticket"), "Session-ID"));
+            Path wrongKey = Files.writeString(dir.resolve("wrong.key"), ClusterDatabase.newKeyLine());
+
+            Exception refused = assertThrows(Exception.class, () -> wrongKeyNode("wrong", wrongKey).close());
+            String messages = causeChain(refused);
+            assertTrue(messages.contains("dataKeyFile") && messages.contains("dataKeyRollIn"), messages);
+            assertEquals(1, rows(""), "the refused node deleted nothing");
+
+            try (TestServer rolledIn = TestServer.start(Files.createDirectories(dir.resolve("rolled-in")),
+                    wrongKeySpec("rolled-in", wrongKey).property("dataKeyRollIn", "true"))) {
+                assertTrue(connect(rolledIn, dir.resolve("new.pem"), true, "-tls1_2").handshakeCompleted());
+            }
+        }
+    }
+
+    private TestServer wrongKeyNode(String name, Path key) throws Exception {
+        return TestServer.start(Files.createDirectories(dir.resolve(name)), wrongKeySpec(name, key));
+    }
+
+    private TestServer.ConnectorSpec wrongKeySpec(String name, Path key) throws Exception {
+        Path nodeDir = Files.createDirectories(dir.resolve(name));
+        return database.node(new TestServer.ConnectorSpec(), POSTGRES, name)
+                .property("dataKeyFile", key.toString())
+                .host(pki, nodeDir, "localhost", false, false, h -> { });
+    }
+
+    private static String causeChain(Throwable t) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            b.append(c).append('\n');
+        }
+        return b.toString();
     }
 
     @Test

@@ -94,6 +94,9 @@ public interface SessionStore extends AutoCloseable {
      * @param timeout the longest to wait
      * @return whether the store is ready; false if {@code timeout} passed first (lookups then fail fast and
      *         count as store errors until it is, as in an outage)
+     * @throws IllegalStateException if the store found that this node must not use it (the JDBC store: its
+     *                               data keys open none of the rows in use); the message says what to set,
+     *                               and the connector does not start
      */
     default boolean awaitReady(Duration timeout) {
         return true;

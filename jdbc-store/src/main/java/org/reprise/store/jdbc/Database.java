@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -20,7 +21,11 @@ import org.jspecify.annotations.Nullable;
  * connection alone can take longer than a pool's connection timeout (measured: 219 ms to PostgreSQL, over
  * 250 ms to a new H2 file), far longer than a handshake's lookup budget. Until then {@link #isReady()} is
  * false: handshake lookups fail at once rather than wait for it, and other work waits for it in
- * {@link #call}, up to {@link #STARTUP_WAIT} after the store opened. Thread-safe.
+ * {@link #call}, up to {@link #STARTUP_WAIT} after the store opened.
+ *
+ * <p>Once the schema is in place the first connection runs the {@link DataKeyCheck}. A node it refuses
+ * never becomes ready: {@link #awaitReady} throws the refusal (the connector then does not start), every
+ * {@link #call} fails with it, and the start-up thread stops. Thread-safe.
  */
 final class Database {
 
@@ -35,6 +40,7 @@ final class Database {
      * that, calls fail fast until the database answers, as in any outage.
      */
     static final Duration STARTUP_WAIT = Duration.ofSeconds(10);
+    private static final Logger LOG = Logger.getLogger(Database.class.getPackageName());
     private static final Duration FIRST_RETRY = Duration.ofMillis(50);
     private static final Duration LONGEST_RETRY = Duration.ofSeconds(2);
 
@@ -43,15 +49,20 @@ final class Database {
     private final boolean createSchema;
     private final OutageLog outage;
     private final Clock clock;
+    private final DataKeyCheck dataKeyCheck;
     private final Object initLock = new Object();
     private volatile @Nullable DataSource dataSource;
     private volatile @Nullable Dialect dialect;
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile boolean closed;
+    /** Why this node must not use the database, once the data key check said so; then final. */
+    private volatile @Nullable String refusal;
     private final long openedNanos = System.nanoTime();
 
-    Database(Supplier<DataSource> dataSources, Tables tables, boolean createSchema, OutageLog outage, Clock clock) {
+    Database(Supplier<DataSource> dataSources, Tables tables, boolean createSchema, OutageLog outage, Clock clock,
+            DataKeyCheck dataKeyCheck) {
         this.dataSources = dataSources;
+        this.dataKeyCheck = dataKeyCheck;
         this.clock = clock;
         this.tables = tables;
         this.createSchema = createSchema;
@@ -79,23 +90,30 @@ final class Database {
         starter.start();
     }
 
-    /** @return whether the first connection was made and the schema is in place */
+    /** @return whether the first connection was made, the schema is in place and the data key check passed */
     boolean isReady() {
-        return ready.getCount() == 0;
+        return ready.getCount() == 0 && refusal == null;
     }
 
     /**
-     * Waits for the first connection and the schema.
+     * Waits for the first connection, the schema and the data key check.
      *
      * @return whether they are ready; false if {@code timeout} passed first
+     * @throws IllegalStateException if the data key check refused this node, with what to set
      */
     boolean awaitReady(Duration timeout) {
+        boolean done;
         try {
-            return ready.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            done = ready.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            done = false;
         }
+        String refused = refusal;
+        if (refused != null) {
+            throw new IllegalStateException(refused);
+        }
+        return done;
     }
 
     /** Stops the start-up thread, if it is still trying. */
@@ -106,7 +124,7 @@ final class Database {
     private void awaitStartup() {
         long deadline = openedNanos + STARTUP_WAIT.toNanos();
         // In short slices, so that a store closing during start-up is not held up
-        while (!isReady() && !closed && deadline - System.nanoTime() > 0) {
+        while (!isReady() && refusal == null && !closed && deadline - System.nanoTime() > 0) {
             awaitReady(FIRST_RETRY);
         }
     }
@@ -117,6 +135,8 @@ final class Database {
             try (Connection c = connect()) {
                 outage.succeeded();
                 return;
+            } catch (Refused e) {
+                return; // said once, at SEVERE; trying again would find the same rows
             } catch (SQLException | RuntimeException e) {
                 outage.failed("first connection", e);
             }
@@ -143,6 +163,8 @@ final class Database {
             T result = work.run(c, initializedDialect());
             outage.succeeded();
             return result;
+        } catch (Refused e) {
+            throw new SessionStoreUnavailableException(e.getMessage(), null);
         } catch (SQLException | RuntimeException e) {
             outage.failed(operation, e);
             throw new SessionStoreUnavailableException(
@@ -172,6 +194,10 @@ final class Database {
     }
 
     private Connection connect() throws SQLException {
+        String refused = refusal;
+        if (refused != null) {
+            throw new Refused(refused);
+        }
         DataSource ds = dataSource;
         if (ds == null) {
             ds = dataSources.get();
@@ -205,8 +231,24 @@ final class Database {
                             + ", this Reprise needs " + needed + "; start one node with jdbcCreateSchema=true");
                 }
             }
+            String refused = dataKeyCheck.refusal(c, tables, clock.millis());
+            if (refused != null) {
+                LOG.severe(refused);
+                refusal = refused;
+                ready.countDown(); // wakes whoever waits, to be told
+                throw new Refused(refused);
+            }
             dialect = d;
             ready.countDown();
+        }
+    }
+
+    /** The data key check refused this node: not an outage, never retried. */
+    private static final class Refused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String message) {
+            super(message, null, false, false);
         }
     }
 

@@ -32,6 +32,7 @@ public final class JdbcStoreConfig {
     private final String tablePrefix;
     private final boolean createSchema;
     private final DataKeys dataKeys;
+    private final boolean dataKeyRollIn;
     private final Duration retrieveBudget;
     private final int writeQueueCapacity;
     private final int cacheSize;
@@ -48,6 +49,7 @@ public final class JdbcStoreConfig {
         this.tablePrefix = b.tablePrefix;
         this.createSchema = b.createSchema;
         this.dataKeys = Objects.requireNonNull(b.dataKeys);
+        this.dataKeyRollIn = b.dataKeyRollIn;
         this.retrieveBudget = b.retrieveBudget;
         this.writeQueueCapacity = b.writeQueueCapacity;
         this.cacheSize = b.cacheSize;
@@ -105,6 +107,14 @@ public final class JdbcStoreConfig {
         return dataKeys;
     }
 
+    /**
+     * @return whether this node may start although its data keys open none of the rows in use (its key is a
+     *         new one being rolled in); see {@link Builder#dataKeyRollIn}
+     */
+    public boolean dataKeyRollIn() {
+        return dataKeyRollIn;
+    }
+
     /** @return how long a handshake waits for a database lookup before resuming nothing */
     public Duration retrieveBudget() {
         return retrieveBudget;
@@ -136,6 +146,7 @@ public final class JdbcStoreConfig {
         return "JdbcStoreConfig[" + (jdbcUrl != null ? "jdbcUrl=" + OutageLog.redact(jdbcUrl) : "dataSource")
                 + ", user=" + user + ", poolSize=" + poolSize + ", connectionTimeout=" + connectionTimeout
                 + ", tablePrefix=" + tablePrefix + ", createSchema=" + createSchema + ", dataKeys=" + dataKeys
+                + ", dataKeyRollIn=" + dataKeyRollIn
                 + ", retrieveBudget=" + retrieveBudget + ", writeQueueCapacity=" + writeQueueCapacity
                 + ", cacheSize=" + cacheSize + ", purgePollInterval=" + purgePollInterval + "]";
     }
@@ -151,6 +162,7 @@ public final class JdbcStoreConfig {
         private String tablePrefix = "reprise_";
         private boolean createSchema = true;
         private @Nullable DataKeys dataKeys;
+        private boolean dataKeyRollIn;
         private Duration retrieveBudget = Duration.ofMillis(50);
         private int writeQueueCapacity = 10_000;
         private int cacheSize = 10_000;
@@ -243,6 +255,22 @@ public final class JdbcStoreConfig {
          */
         public Builder dataKeys(DataKeys dataKeys) {
             this.dataKeys = dataKeys;
+            return this;
+        }
+
+        /**
+         * Lets this node start although its data keys open none of the rows in use: the live ticket keys and
+         * the newest live sessions, read at its first connection. Without it such a node refuses to start
+         * ({@link org.reprise.core.session.SessionStore#awaitReady} throws), because a node with a wrong key
+         * could resume nothing the others made, nor they what it makes. Set it only on a node whose key is
+         * meant to replace the one in use, giving up the rows sealed under that one (they are left alone and
+         * expire); to change keys without losing rows, follow the data key rotation steps instead.
+         *
+         * @param rollIn true for a new data key being rolled in (server.xml: {@code dataKeyRollIn}; default false)
+         * @return this builder
+         */
+        public Builder dataKeyRollIn(boolean rollIn) {
+            this.dataKeyRollIn = rollIn;
             return this;
         }
 

@@ -16,8 +16,9 @@ import org.reprise.core.store.StoreProvider;
 /**
  * The {@code store="jdbc"} of a Reprise connector: reads the connector's JDBC attributes (see
  * {@link #attributeNames()} and the module's README for their defaults) and opens {@link JdbcStores}.
- * Without a data key it refuses to start and says how to make one. Opening never waits for the
- * database.
+ * Without a data key it refuses to start and says how to make one; with data keys that open none of the
+ * rows in use it refuses too, at its first connection, unless {@code dataKeyRollIn="true"}. Opening never
+ * waits for the database.
  */
 public final class JdbcStoreProvider implements StoreProvider {
 
@@ -39,6 +40,8 @@ public final class JdbcStoreProvider implements StoreProvider {
     public static final String DATA_KEY_FILE = "dataKeyFile";
     /** The name of an environment variable holding the data keys. */
     public static final String DATA_KEY_ENV = "dataKeyEnv";
+    /** Whether this node's data key may be one that none of the rows in use is sealed under yet. */
+    public static final String DATA_KEY_ROLL_IN = "dataKeyRollIn";
     /** The longest a handshake waits for a lookup. */
     public static final String RETRIEVE_BUDGET = "retrieveBudget";
     /** The JNDI name of a DataSource to use instead of {@code jdbcUrl}. */
@@ -47,8 +50,8 @@ public final class JdbcStoreProvider implements StoreProvider {
     public static final String DEFAULT_DATA_KEY_ENV = "REPRISE_DATA_KEY";
 
     private static final Set<String> ATTRIBUTES = Set.of(JDBC_URL, JDBC_USER, JDBC_PASSWORD, JDBC_PASSWORD_FILE,
-            JDBC_POOL_SIZE, JDBC_TABLE_PREFIX, JDBC_CREATE_SCHEMA, DATA_KEY_FILE, DATA_KEY_ENV, RETRIEVE_BUDGET,
-            DATA_SOURCE_NAME);
+            JDBC_POOL_SIZE, JDBC_TABLE_PREFIX, JDBC_CREATE_SCHEMA, DATA_KEY_FILE, DATA_KEY_ENV, DATA_KEY_ROLL_IN,
+            RETRIEVE_BUDGET, DATA_SOURCE_NAME);
     private static final String MAKE_A_KEY = "make a key with: openssl rand -base64 32 > reprise-data.key; "
             + "chmod 600 reprise-data.key";
 
@@ -105,6 +108,10 @@ public final class JdbcStoreProvider implements StoreProvider {
         String createSchema = attributes.get(JDBC_CREATE_SCHEMA);
         if (createSchema != null) {
             b.createSchema(AttributeValues.bool(JDBC_CREATE_SCHEMA, createSchema));
+        }
+        String rollIn = attributes.get(DATA_KEY_ROLL_IN);
+        if (rollIn != null) {
+            b.dataKeyRollIn(AttributeValues.bool(DATA_KEY_ROLL_IN, rollIn));
         }
         String budget = attributes.get(RETRIEVE_BUDGET);
         if (budget != null) {

@@ -62,7 +62,8 @@ public final class JdbcStores implements ResumptionStores {
         OutageLog outage = new OutageLog(tables.prefix() + "*" + (node == null ? "" : " on node " + node));
         HikariDataSource pool = config.dataSource() == null ? HikariPools.create(config, node) : null;
         Supplier<DataSource> source = pool != null ? () -> pool : Objects.requireNonNull(config.dataSource());
-        Database db = new Database(source, tables, config.createSchema(), outage, config.clock());
+        Database db = new Database(source, tables, config.createSchema(), outage, config.clock(),
+                new DataKeyCheck(config.dataKeys(), config.dataKeyRollIn()));
         SecretCipher cipher = new SecretCipher(config.dataKeys());
         SessionCache cache = new SessionCache(config.cacheSize());
         PurgeLog purges = new PurgeLog(tables);

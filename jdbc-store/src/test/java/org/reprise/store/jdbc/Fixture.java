@@ -25,13 +25,16 @@ final class Fixture implements AutoCloseable {
 
     final TestDatabase database;
     final String prefix;
+    /** The data key file's text: one base64 key. */
+    final String keyLine;
     final DataKeys keys;
     private final List<JdbcStores> opened = new ArrayList<>();
 
     private Fixture(TestDatabase database) {
         this.database = database;
         this.prefix = "t" + Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36) + "_";
-        this.keys = TestKeys.fresh();
+        this.keyLine = TestKeys.line();
+        this.keys = DataKeys.parse(keyLine);
     }
 
     static Fixture on(TestDatabase database) {

@@ -35,7 +35,7 @@ class JdbcStoreProviderTest {
                 .filter(p -> p.name().equals("jdbc")).findFirst().orElseThrow();
         assertTrue(found.attributeNames().containsAll(List.of("jdbcUrl", "jdbcUser", "jdbcPassword",
                 "jdbcPasswordFile", "jdbcPoolSize", "jdbcTablePrefix", "jdbcCreateSchema", "dataKeyFile", "dataKeyEnv",
-                "retrieveBudget", "dataSourceName")));
+                "dataKeyRollIn", "retrieveBudget", "dataSourceName")));
     }
 
     @Test
@@ -78,7 +78,7 @@ class JdbcStoreProviderTest {
 
         JdbcStoreConfig config = provider.config(Map.of("jdbcUrl", "jdbc:postgresql://db/reprise", "jdbcUser", "reprise",
                 "jdbcPasswordFile", passwordFile.toString(), "jdbcPoolSize", "8", "jdbcTablePrefix", "edge_",
-                "jdbcCreateSchema", "false", "retrieveBudget", "20ms"));
+                "jdbcCreateSchema", "false", "retrieveBudget", "20ms", "dataKeyRollIn", "true"));
 
         assertEquals("jdbc:postgresql://db/reprise", config.jdbcUrl());
         assertEquals("reprise", config.user());
@@ -87,6 +87,8 @@ class JdbcStoreProviderTest {
         assertEquals("edge_", config.tablePrefix());
         assertFalse(config.createSchema());
         assertEquals(Duration.ofMillis(20), config.retrieveBudget());
+        assertTrue(config.dataKeyRollIn());
+        assertFalse(provider.config(Map.of("jdbcUrl", "jdbc:h2:mem:x")).dataKeyRollIn(), "off unless set");
         assertFalse(config.toString().contains("s3cret"), config.toString());
         assertEquals(Duration.ofMillis(30), provider.config(Map.of("jdbcUrl", "jdbc:h2:mem:x", "retrieveBudget",
                 "PT0.03S")).retrieveBudget(), "ISO-8601");
@@ -105,6 +107,7 @@ class JdbcStoreProviderTest {
         assertNamed("dataSourceName", Map.of("dataSourceName", "ldap://attacker.example/o=reprise"));
         assertNamed("dataSourceName", Map.of("dataSourceName", "rmi://attacker.example/reprise"));
         assertNamed("jdbcCreateSchema", Map.of("jdbcUrl", "jdbc:h2:mem:x", "jdbcCreateSchema", "yes"));
+        assertNamed("dataKeyRollIn", Map.of("jdbcUrl", "jdbc:h2:mem:x", "dataKeyRollIn", "maybe"));
         assertNamed("jdbcUrl", Map.of());
         assertNamed("jdbcUrl", Map.of("jdbcUrl", "postgresql://db/reprise"));
         assertNamed("dataSourceName", Map.of("jdbcUrl", "jdbc:h2:mem:x", "dataSourceName", "jdbc/reprise"));

@@ -158,7 +158,8 @@ class JdbcTicketKeyStoreTest {
 
             ResumptionMetrics metrics = new ResumptionMetrics();
             DataKeys otherKey = TestKeys.fresh();
-            TicketKeyStore stranger = f.node("stranger", metrics, b -> b.dataKeys(otherKey)).ticketKeyStore();
+            TicketKeyStore stranger = f.node("stranger", metrics, b -> b.dataKeys(otherKey).dataKeyRollIn(true))
+                    .ticketKeyStore();
             try (LogCapture log = new LogCapture()) {
                 assertEquals(List.of(), stranger.load());
                 TicketKeyStore.Contents contents = stranger.contents();
@@ -208,8 +209,9 @@ class JdbcTicketKeyStoreTest {
             TicketKeyStore stranger = f.node("stranger", new ResumptionMetrics(), b -> b.dataKeys(TestKeys.fresh()))
                     .ticketKeyStore();
             assertTrue(stranger.add(key(1)));
-            TicketKeyRing a = ring(f.node("a").ticketKeyStore());
-            TicketKeyRing b = ring(f.node("b").ticketKeyStore());
+            // the stranger's row is all there is, so both start as a new key rolled in: they would refuse otherwise
+            TicketKeyRing a = ring(f.node("a", new ResumptionMetrics(), c -> c.dataKeyRollIn(true)).ticketKeyStore());
+            TicketKeyRing b = ring(f.node("b", new ResumptionMetrics(), c -> c.dataKeyRollIn(true)).ticketKeyStore());
 
             // what each connector does as it starts, and its maintenance thread every 2 seconds
             a.refresh();
@@ -235,8 +237,8 @@ class JdbcTicketKeyStoreTest {
             TicketKeyRing a = ring(f.node("a").ticketKeyStore());
             a.refresh();
             TicketKey old = a.encryptionKey();
-            TicketKeyStore stranger = f.node("stranger", new ResumptionMetrics(), b -> b.dataKeys(TestKeys.fresh()))
-                    .ticketKeyStore();
+            TicketKeyStore stranger = f.node("stranger", new ResumptionMetrics(),
+                    b -> b.dataKeys(TestKeys.fresh()).dataKeyRollIn(true)).ticketKeyStore();
             // one row where a's next key would go, one further up
             assertTrue(stranger.add(key(old.generation() + 1)));
             long strangers = old.generation() + 3;

@@ -57,8 +57,9 @@ class SecretsAtRestTest {
             a.sessionStore().store(two);
             assertTrue(a.flush(FLUSH));
             ResumptionMetrics metrics = new ResumptionMetrics();
-            SessionStore stranger = f.node("stranger", metrics, b -> patient(b).dataKeys(TestKeys.fresh()))
-                    .sessionStore();
+            // told that its key is new: without that, a node whose key opens no row in use does not start
+            SessionStore stranger = f.node("stranger", metrics,
+                    b -> patient(b).dataKeys(TestKeys.fresh()).dataKeyRollIn(true)).sessionStore();
 
             try (LogCapture log = new LogCapture()) {
                 assertNull(stranger.retrieve(one.id(), Sessions.now()));

@@ -23,6 +23,13 @@ public final class ResumptionSettings {
     public static final Duration DEFAULT_TICKET_KEY_ROTATION = Duration.ofHours(12);
     /** How often expired sessions are swept from the store, unless set. */
     public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofSeconds(60);
+    /**
+     * The longest {@code ticketKeyRotation}: a key then opens tickets for its week of sealing plus the longest
+     * session lifetime, and rotation ahead of time stays within reach of every clock computation.
+     */
+    public static final Duration MAX_TICKET_KEY_ROTATION = Duration.ofDays(7);
+    /** The longest {@code sweepInterval}: expired rows are never resumed, but should not pile up for longer. */
+    public static final Duration MAX_SWEEP_INTERVAL = Duration.ofDays(1);
     /** The name of the built-in Bouncy Castle engine, the default {@link #engine()}. */
     public static final String BOUNCY_CASTLE_ENGINE = "bc";
 
@@ -181,7 +188,7 @@ public final class ResumptionSettings {
         }
 
         /**
-         * @param rotation how long each ticket key seals tickets; at least one second (default 12 hours)
+         * @param rotation how long each ticket key seals tickets; one second to seven days (default 12 hours)
          * @return this builder
          */
         public Builder ticketKeyRotation(Duration rotation) {
@@ -190,7 +197,7 @@ public final class ResumptionSettings {
         }
 
         /**
-         * @param interval how often to delete expired sessions from the store; at least one second (default 60 s)
+         * @param interval how often to delete expired sessions from the store; one second to one day (default 60 s)
          * @return this builder
          */
         public Builder sweepInterval(Duration interval) {
@@ -280,13 +287,16 @@ public final class ResumptionSettings {
          * @throws IllegalArgumentException naming the setting that is out of range
          */
         public ResumptionSettings build() {
-            if (ticketKeyRotation.compareTo(Duration.ofSeconds(1)) < 0) {
-                throw new IllegalArgumentException(
-                        "Reprise setting ticketKeyRotation must be at least 1 second, not " + ticketKeyRotation);
+            // Ceilings too: a huge value was accepted and then broke the connector at run time (an Instant past
+            // the end of time on every key refresh, a long overflow in the maintenance thread's scheduling)
+            if (ticketKeyRotation.compareTo(Duration.ofSeconds(1)) < 0
+                    || ticketKeyRotation.compareTo(MAX_TICKET_KEY_ROTATION) > 0) {
+                throw new IllegalArgumentException("Reprise setting ticketKeyRotation must be between 1 second and"
+                        + " 7 days (7d), not " + ticketKeyRotation);
             }
-            if (sweepInterval.compareTo(Duration.ofSeconds(1)) < 0) {
-                throw new IllegalArgumentException(
-                        "Reprise setting sweepInterval must be at least 1 second, not " + sweepInterval);
+            if (sweepInterval.compareTo(Duration.ofSeconds(1)) < 0 || sweepInterval.compareTo(MAX_SWEEP_INTERVAL) > 0) {
+                throw new IllegalArgumentException("Reprise setting sweepInterval must be between 1 second and 1 day"
+                        + " (1d), not " + sweepInterval);
             }
             if (node != null && node.isBlank()) {
                 throw new IllegalArgumentException("Reprise setting node must not be blank");

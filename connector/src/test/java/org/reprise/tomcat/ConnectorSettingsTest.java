@@ -155,19 +155,26 @@ class ConnectorSettingsTest {
     /**
      * Every one of the connector's own attributes (ConnectorAttributes.OWN), each with a value it refuses.
      * resumptionName and node take any text, so their only invalid value is a blank one (values are
-     * stripped, so an empty or all-space attribute is blank). Accepted although they break the connector
-     * later, so not listed here: a duration too long to compute with (ticketKeyRotation or sweepInterval
-     * "999999999999d") and a node longer than the 1024 bytes a session ticket can hold.
+     * stripped, so an empty or all-space attribute is blank). ticketKeyRotation has a ceiling of 7 days and
+     * sweepInterval one of 1 day: "999999999999d" used to start and then break every key refresh
+     * (DateTimeException) or every handshake (ArithmeticException in the maintenance thread). Accepted
+     * although it breaks the connector later, so not listed here: a node longer than the 1024 bytes a
+     * session ticket can hold.
      */
     @ParameterizedTest(name = "{0}=\"{1}\"")
     @CsvSource({
             "ticketKeyRotation, soon",
             "ticketKeyRotation, 999ms",
+            "ticketKeyRotation, 8d",
+            "ticketKeyRotation, PT168H0.001S",
+            "ticketKeyRotation, 999999999999d",
             "allowLegacyResumption, maybe",
             "resumptionName, ''",
             "resumptionName, '   '",
             "sweepInterval, often",
             "sweepInterval, 0s",
+            "sweepInterval, 25h",
+            "sweepInterval, 999999999999d",
             "node, ''",
             "node, '   '",
             "store, nosuch",
@@ -189,6 +196,14 @@ class ConnectorSettingsTest {
     @Test
     void unlimitedSessionTimeoutStopsStartup() throws Exception {
         assertStartFailsNaming("sessionTimeout", hostSpec("bad", h -> h.setSessionTimeout(0)));
+    }
+
+    @Test
+    void theLongestRotationAndSweepIntervalAreAccepted() {
+        ResumptionSettings longest = ResumptionSettings.builder().ticketKeyRotation(Duration.ofDays(7))
+                .sweepInterval(Duration.ofDays(1)).build();
+        assertEquals(Duration.ofDays(7), longest.ticketKeyRotation());
+        assertEquals(Duration.ofDays(1), longest.sweepInterval());
     }
 
     @Test

@@ -7,6 +7,7 @@
   async function load() {
     try {
       var keys = await R.call('GET', 'keys');
+      var unreadable = await R.call('GET', 'keys/unreadable');
       tbody.textContent = '';
       keys.forEach(function (k) {
         var tr = R.el('tr', { 'data-fingerprint': k.fingerprint });
@@ -18,7 +19,17 @@
         tr.appendChild(R.el('td', { 'class': 'state' }, k.state));
         tbody.appendChild(tr);
       });
-      if (keys.length === 0) {
+      /* Stored keys this node cannot open: another node's data key. Their tickets are full handshakes here. */
+      unreadable.forEach(function (k) {
+        var tr = R.el('tr', { 'class': 'unreadable' });
+        tr.appendChild(R.el('td', null, k.generation));
+        tr.appendChild(R.el('td', { colspan: '3' }, 'sealed under data key ID ' + k.dataKeyId
+            + ', which this node does not have'));
+        tr.appendChild(R.el('td', { title: R.time(k.decryptUntil) }, R.relative(k.decryptUntil)));
+        tr.appendChild(R.el('td', { 'class': 'state' }, 'unreadable here'));
+        tbody.appendChild(tr);
+      });
+      if (keys.length === 0 && unreadable.length === 0) {
         var tr = R.el('tr');
         tr.appendChild(R.el('td', { colspan: '6' }, 'No key yet: the first ticket makes one.'));
         tbody.appendChild(tr);

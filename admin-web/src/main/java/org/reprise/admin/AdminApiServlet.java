@@ -138,7 +138,18 @@ public final class AdminApiServlet extends HttpServlet {
             }
             case "/keys" -> {
                 require(method, "GET");
-                yield connector(req).admin().getTicketKeys().stream().map(AdminApiServlet::key).toList();
+                List<TicketKeyView> keys = connector(req).admin().getTicketKeys();
+                // a key above the encrypting one was made ahead of time and takes over when its period ends
+                long encrypting = keys.stream().filter(TicketKeyView::isEncrypting)
+                        .mapToLong(TicketKeyView::getGeneration).findFirst().orElse(Long.MAX_VALUE);
+                yield keys.stream().map(k -> key(k, !k.isEncrypting() && k.getGeneration() > encrypting)).toList();
+            }
+            case "/keys/unreadable" -> {
+                require(method, "GET");
+                yield connector(req).admin().getUnreadableTicketKeys().stream()
+                        .map(k -> mapOf("generation", k.getGeneration(), "dataKeyId", k.getDataKeyId(),
+                                "decryptUntil", k.getDecryptUntil()))
+                        .toList();
             }
             case "/keys/rotate" -> {
                 require(method, "POST");
@@ -146,7 +157,7 @@ public final class AdminApiServlet extends HttpServlet {
                 TicketKeyView k = c.admin().rotateTicketKeys();
                 audit.record(req.getRemoteUser(), c.name(), "rotated ticket keys: new key generation "
                         + k.getGeneration() + " " + k.getName());
-                yield key(k);
+                yield key(k, false);
             }
             case "/keys/retire-all" -> {
                 require(method, "POST");
@@ -154,7 +165,7 @@ public final class AdminApiServlet extends HttpServlet {
                 TicketKeyView k = c.admin().retireAllTicketKeys();
                 audit.record(req.getRemoteUser(), c.name(), "retired all ticket keys: new key generation "
                         + k.getGeneration() + " " + k.getName());
-                yield key(k);
+                yield key(k, false);
             }
             case "/metrics" -> {
                 require(method, "GET");
@@ -286,10 +297,10 @@ public final class AdminApiServlet extends HttpServlet {
                 "peerIdentity", s.getPeerIdentity());
     }
 
-    private static Map<String, Object> key(TicketKeyView k) {
+    private static Map<String, Object> key(TicketKeyView k, boolean next) {
         return mapOf("generation", k.getGeneration(), "fingerprint", k.getName(), "created", k.getCreated(),
                 "encryptUntil", k.getEncryptUntil(), "decryptUntil", k.getDecryptUntil(),
-                "state", k.isEncrypting() ? "encrypting" : "decrypt-only");
+                "state", k.isEncrypting() ? "encrypting" : next ? "next" : "decrypt-only");
     }
 
     private static String shortId(String id) {

@@ -426,6 +426,7 @@ class AdminApiTest {
                     fields);
         });
         assertTrue(states.contains(oldFingerprint + "=decrypt-only"), states.toString());
+        assertEquals("[]", json(admin.get("api/keys/unreadable")).toString(), "this node opens every stored key");
         assertTrue(audit.get(0).contains("rotated ticket keys") && audit.get(0).contains("user=admin"), audit.toString());
 
         HttpResponse<String> retired = admin.post("api/keys/retire-all", null);
@@ -456,7 +457,8 @@ class AdminApiTest {
             names.add(line.substring(0, line.indexOf('{')));
         }
         for (String name : List.of("reprise_store_errors_total", "reprise_key_rotations_total",
-                "reprise_sessions_stored_total", "reprise_sweeps_total")) {
+                "reprise_sessions_stored_total", "reprise_sweeps_total", "reprise_ticket_keys_unreadable_total",
+                "reprise_sessions_unreadable_total")) {
             assertTrue(names.contains(name), name + " in " + r.body());
             assertTrue(r.body().contains("# TYPE " + name + " counter"), name);
         }
@@ -466,7 +468,7 @@ class AdminApiTest {
     void metricsAndHistory() throws Exception {
         JsonNode m = json(admin.get("api/metrics"));
         for (String field : List.of("handshakesFull", "handshakesResumed", "resumptionRatio", "hits", "misses",
-                "missesByReason", "storeErrors")) {
+                "missesByReason", "storeErrors", "ticketKeysUnreadable", "sessionsUnreadable")) {
             assertNotNull(m.get(field), field);
         }
         long deadline = System.currentTimeMillis() + 10_000;

@@ -10,6 +10,7 @@ import org.reprise.core.admin.ResumptionAdminMXBean;
 import org.reprise.core.admin.SessionPageView;
 import org.reprise.core.admin.SessionView;
 import org.reprise.core.admin.TicketKeyView;
+import org.reprise.core.admin.UnreadableTicketKeyView;
 import org.reprise.core.session.SessionId;
 import org.reprise.core.session.SessionPage;
 import org.reprise.core.session.SessionQuery;
@@ -92,6 +93,13 @@ final class ResumptionAdmin implements ResumptionAdminMXBean {
         TicketKey encrypting = context().keyRing().encryptionKey();
         List<TicketKey> keys = context().keyRing().keys();
         return keys.stream().map(k -> view(k, k == encrypting)).toList();
+    }
+
+    @Override
+    public List<UnreadableTicketKeyView> getUnreadableTicketKeys() {
+        return context().keyRing().unreadableKeys().stream()
+                .map(k -> new UnreadableTicketKeyView(k.generation(), k.keyId(), k.decryptUntil().toEpochMilli()))
+                .toList();
     }
 
     @Override

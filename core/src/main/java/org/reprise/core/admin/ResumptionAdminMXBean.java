@@ -50,8 +50,17 @@ public interface ResumptionAdminMXBean {
     /** @return how many expired sessions were swept */
     long removeExpiredSessions();
 
-    /** @return the live ticket keys, the encrypting one first */
+    /**
+     * @return the live ticket keys, newest generation first: a key made ahead of time (above the encrypting
+     *         one), the encrypting one, the older ones that still open tickets, then any of this node's own
+     */
     List<TicketKeyView> getTicketKeys();
+
+    /**
+     * @return the live stored ticket keys this node cannot open (sealed under a data key it lacks), as of its
+     *         last key refresh; any at all means this node lacks a data key the others use
+     */
+    List<UnreadableTicketKeyView> getUnreadableTicketKeys();
 
     /** @return the new encrypting key; older keys keep opening their tickets */
     TicketKeyView rotateTicketKeys();

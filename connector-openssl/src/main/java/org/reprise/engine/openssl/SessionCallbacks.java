@@ -13,6 +13,8 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -59,6 +61,15 @@ final class SessionCallbacks {
     private static final long SEEN = 1;
     private static final long EMS_OFFERED = 2;
     private static final long FULL_HANDSHAKE_COUNTED = 4;
+    /** The current ClientHello has had its one look at a session ID. */
+    private static final long LOOKED_UP = 8;
+    /** The current ClientHello is the second of its connection (after a HelloRetryRequest). */
+    private static final long RETRY = 16;
+    /** The first ClientHello's lookup found a session; its ID's fingerprint is in the connection's ex_data. */
+    private static final long FOUND = 32;
+    /** How many IDs that just missed are remembered, and for how long (see {@link RecentMisses}). */
+    private static final int RECENT_MISSES = 4096;
+    private static final Duration RECENT_MISS_TTL = Duration.ofSeconds(10);
     private static final Linker LINKER = Linker.nativeLinker();
 
     private final ConnectorBinding connector;
@@ -70,6 +81,10 @@ final class SessionCallbacks {
     private final BitSet enabledCiphers;
     private final int exIndex;
     private final int sslExIndex;
+    /** Per connection: the fingerprint of the session ID its first ClientHello found (see {@link #FOUND}). */
+    private final int foundIdExIndex;
+    private final byte[] fingerprintKey = new byte[16];
+    private final RecentMisses recentMisses = new RecentMisses(RECENT_MISSES, RECENT_MISS_TTL);
     private final TicketKeyCallback ticketKeys;
     private final ThreadLocal<ClientHello> clientHellos = ThreadLocal.withInitial(ClientHello::new);
     private final Arena stubs = Arena.ofAuto();
@@ -103,6 +118,8 @@ final class SessionCallbacks {
         this.enabledCiphers = enabledCiphers;
         this.exIndex = exIndex(NativeSsl.CRYPTO_EX_INDEX_SSL_SESSION);
         this.sslExIndex = exIndex(NativeSsl.CRYPTO_EX_INDEX_SSL);
+        this.foundIdExIndex = exIndex(NativeSsl.CRYPTO_EX_INDEX_SSL);
+        random.nextBytes(fingerprintKey);
         this.ticketKeys = new TicketKeyCallback(() -> connector.context().keyRing(), random);
     }
 
@@ -185,7 +202,17 @@ final class SessionCallbacks {
                     NativeSsl.TLSEXT_TYPE_EXTENDED_MASTER_SECRET, out, length) == 1;
             // OpenSSL answers "is EMS in use" only after the handshake, but sessions and tickets are made during
             // it; a full TLS 1.2 handshake uses EMS exactly when the client offers it, so keep the offer.
-            setFlags(ssl, SEEN | (hello.ems ? EMS_OFFERED : 0));
+            long previous = flags(ssl);
+            long flags = SEEN | (hello.ems ? EMS_OFFERED : 0) | (previous & FULL_HANDSHAKE_COUNTED);
+            if ((previous & RETRY) != 0) {
+                // OpenSSL allows one HelloRetryRequest; whatever asks for a third ClientHello gets no lookup
+                flags |= RETRY | LOOKED_UP;
+            } else if ((previous & SEEN) != 0) {
+                // the ClientHello that answers a HelloRetryRequest: OpenSSL dropped the session the first one
+                // found and asks for it again (RFC 8446, 4.1.2: the client offers its PSKs again)
+                flags |= RETRY | (previous & FOUND);
+            }
+            setFlags(ssl, flags);
             long cipherBytes = (long) NativeSsl.SSL_client_hello_get0_ciphers.invokeExact(ssl, out);
             if (cipherBytes > 0) {
                 hello.ciphers = out.get(ADDRESS, 0).reinterpret(cipherBytes).toArray(JAVA_BYTE);
@@ -231,17 +258,42 @@ final class SessionCallbacks {
     }
 
     // ---- SSL_SESSION *get_session_cb(SSL *ssl, const unsigned char *data, int len, int *copy)
+    //
+    // OpenSSL calls this once per TLS 1.2 ClientHello (its session ID), but in TLS 1.3 once per PSK identity of
+    // 32 bytes (tls_parse_ctos_psk -> tls_get_stateful_ticket -> lookup_sess_in_cache), and one ClientHello can
+    // carry hundreds. Each call would be a store lookup made inside a native upcall, which holds the handshake
+    // thread (and pins a virtual thread's carrier) for as long as the database takes. So a ClientHello gets one
+    // look, at the first ID OpenSSL asks about (real clients offer one); the rest miss without being counted.
 
     MemorySegment getSession(MemorySegment ssl, MemorySegment data, int length, MemorySegment copy) {
         try {
+            long flags = flags(ssl);
+            if ((flags & LOOKED_UP) != 0) {
+                return MemorySegment.NULL;
+            }
+            setFlags(ssl, flags | LOOKED_UP);
+            byte[] id = data.reinterpret(Math.max(length, 0)).toArray(JAVA_BYTE);
+            boolean retry = (flags & RETRY) != 0;
+            if (retry && ((flags & FOUND) == 0 || fingerprint(id) != foundFingerprint(ssl))) {
+                // after a HelloRetryRequest only the session the first ClientHello found is looked up again:
+                // a connection never costs the store more than one ID
+                return MemorySegment.NULL;
+            }
             int version = (int) NativeSsl.SSL_version.invokeExact(ssl);
             Mechanism mechanism = version == NativeSsl.TLS1_3_VERSION ? Mechanism.TLS13_PSK : Mechanism.SESSION_ID;
             ClientHello hello = helloOf(ssl);
-            requested(hello, mechanism);
-            MemorySegment session = resumeFromStore(ssl, version, mechanism, hello,
-                    data.reinterpret(Math.max(length, 0)).toArray(JAVA_BYTE));
+            // the retried ClientHello repeats a request whose outcome is counted already
+            if (!retry) {
+                requested(hello, mechanism);
+            }
+            MemorySegment session = resumeFromStore(ssl, version, mechanism, hello, id, !retry);
             if (!session.equals(MemorySegment.NULL)) {
                 copy.reinterpret(JAVA_INT.byteSize()).set(JAVA_INT, 0, 0);
+                if (!retry) {
+                    setFlags(ssl, flags | LOOKED_UP | FOUND);
+                    int unused = (int) NativeSsl.SSL_set_ex_data.invokeExact(ssl, foundIdExIndex,
+                            MemorySegment.ofAddress(fingerprint(id)));
+                }
             }
             return session;
         } catch (Throwable e) {
@@ -249,53 +301,87 @@ final class SessionCallbacks {
         }
     }
 
+    /**
+     * A non-zero 64-bit fingerprint of a session ID, kept in the connection's ex_data as a tagged value (nothing
+     * to free). Keyed with a secret of this context, so that a client cannot choose a second ID that matches the
+     * one its first ClientHello found.
+     */
+    private long fingerprint(byte[] id) throws GeneralSecurityException {
+        MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+        sha256.update(fingerprintKey);
+        byte[] digest = sha256.digest(id);
+        long value = 0;
+        for (int i = 0; i < Long.BYTES; i++) {
+            value = value << 8 | (digest[i] & 0xFF);
+        }
+        return value == 0 ? 1 : value;
+    }
+
+    private long foundFingerprint(MemorySegment ssl) throws Throwable {
+        return ((MemorySegment) NativeSsl.SSL_get_ex_data.invokeExact(ssl, foundIdExIndex)).address();
+    }
+
+    /**
+     * Looks {@code id} up, at most once, and hands OpenSSL the session if every rule lets it resume here.
+     *
+     * @param count whether to count the request's outcome (not for the repeat after a HelloRetryRequest)
+     */
     private MemorySegment resumeFromStore(MemorySegment ssl, int version, Mechanism mechanism,
-            @Nullable ClientHello hello, byte[] id) throws Throwable {
+            @Nullable ClientHello hello, byte[] id, boolean count) throws Throwable {
         ResumptionMetrics metrics = metrics();
         if (!stateful || id.length == 0 || id.length > SessionId.MAX_LENGTH) {
-            metrics.missed(MissReason.UNKNOWN);
-            return MemorySegment.NULL;
+            return miss(MissReason.UNKNOWN, count);
         }
         ResumptionContext context = connector.context();
         Instant now = context.clock().instant();
+        SessionId sessionId = SessionId.of(id);
+        if (recentMisses.contains(sessionId, now)) {
+            return miss(MissReason.UNKNOWN, count);
+        }
         SessionRecord record;
         try {
-            record = context.store().retrieve(SessionId.of(id), now);
+            record = context.store().retrieve(sessionId, now);
         } catch (RuntimeException e) {
+            // the session may well exist: not a miss to remember
             metrics.storeError();
-            metrics.missed(MissReason.STORE_ERROR);
-            return MemorySegment.NULL;
+            return miss(MissReason.STORE_ERROR, count);
         }
         if (record == null) {
-            metrics.missed(MissReason.UNKNOWN);
-            return MemorySegment.NULL;
+            recentMisses.add(sessionId, now);
+            return miss(MissReason.UNKNOWN, count);
         }
         if (hello == null || !ENGINE_NAME.equals(record.engine()) || !record.hostConfig().equals(hostConfig)
                 || !Objects.equals(record.sniHost(), hello.sni) || !record.protocol().equals(protocolName(version))) {
-            metrics.missed(MissReason.BINDING_MISMATCH);
-            return MemorySegment.NULL;
+            return miss(MissReason.BINDING_MISMATCH, count);
         }
         byte[] state = record.secretState();
         MemorySegment session = state.length > 2 && state[0] == STATE_FORMAT ? decode(state) : MemorySegment.NULL;
         if (session.equals(MemorySegment.NULL)) {
             forget(record.id());
-            metrics.missed(MissReason.STORE_ERROR);
-            return MemorySegment.NULL;
+            return miss(MissReason.STORE_ERROR, count);
         }
         MissReason refusal = refusal(session, version, hello, state[1] == 1);
         if (refusal != null) {
             NativeSsl.SSL_SESSION_free.invokeExact(session);
-            metrics.missed(refusal);
-            return MemorySegment.NULL;
+            return miss(refusal, count);
         }
         markOurs(session);
-        metrics.resumed(mechanism, Protocol.of(protocolName(version)));
-        try {
-            context.store().recordResumption(record.id(), now);
-        } catch (RuntimeException e) {
-            metrics.storeError();
+        if (count) {
+            metrics.resumed(mechanism, Protocol.of(protocolName(version)));
+            try {
+                context.store().recordResumption(record.id(), now);
+            } catch (RuntimeException e) {
+                metrics.storeError();
+            }
         }
         return session;
+    }
+
+    private MemorySegment miss(MissReason reason, boolean count) {
+        if (count) {
+            metrics().missed(reason);
+        }
+        return MemorySegment.NULL;
     }
 
     private static MemorySegment decode(byte[] state) throws Throwable {
@@ -345,6 +431,7 @@ final class SessionCallbacks {
             if (stateful) {
                 SessionRecord record = record(ssl, session, version);
                 if (record != null) {
+                    recentMisses.forget(record.id());
                     storeQuietly(record);
                     metrics().sessionStored();
                     markOurs(session);

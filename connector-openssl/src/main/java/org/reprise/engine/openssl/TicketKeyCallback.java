@@ -55,7 +55,11 @@ final class TicketKeyCallback {
     /**
      * {@code int cb(SSL *s, unsigned char key_name[16], unsigned char iv[16], EVP_CIPHER_CTX *ctx,
      * EVP_MAC_CTX *hctx, int enc)}: 1 = use the key, 2 = opened with an older key (renew the ticket),
-     * 0 = no such key (full handshake), -1 = error (also a full handshake, never a crash).
+     * 0 = no key: the ticket is not opened (a full handshake) or none is issued (TLS 1.2: an empty ticket).
+     *
+     * <p>Never -1, not even on an internal error: OpenSSL makes -1 fatal to the connection (tls_decrypt_ticket
+     * turns it into SSL_TICKET_FATAL_ERR_OTHER and an internal_error alert, construct_stateless_ticket into
+     * SSLfatal), where Reprise promises a full handshake.
      */
     int apply(MemorySegment ssl, MemorySegment keyName, MemorySegment iv, MemorySegment cipherCtx,
             MemorySegment macCtx, int enc) {
@@ -69,18 +73,18 @@ final class TicketKeyCallback {
                 byte[] freshIv = new byte[NativeSsl.TICKET_IV_LENGTH];
                 random.nextBytes(freshIv);
                 MemorySegment.copy(freshIv, 0, ivBytes, JAVA_BYTE, 0, freshIv.length);
-                return init(derive(key), cipherCtx, macCtx, ivBytes, true) ? 1 : -1;
+                return init(derive(key), cipherCtx, macCtx, ivBytes, true) ? 1 : 0;
             }
             TicketKey key = keys.decryptionKey(name.toArray(JAVA_BYTE), 0);
             if (key == null) {
                 return 0;
             }
             if (!init(derive(key), cipherCtx, macCtx, ivBytes, false)) {
-                return -1;
+                return 0;
             }
             return key.generation() == keys.encryptionKey().generation() ? 1 : 2;
         } catch (Throwable e) {
-            return -1;
+            return 0;
         }
     }
 

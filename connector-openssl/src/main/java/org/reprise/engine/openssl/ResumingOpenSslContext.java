@@ -30,7 +30,7 @@ final class ResumingOpenSslContext extends OpenSSLContext {
 
     private final SSLHostConfig host;
     private final ConnectorBinding connector;
-    /** Never read: held so that the callbacks' upcall stubs live exactly as long as this context. */
+    /** Held so that the callbacks' upcall stubs live exactly as long as this context; closed on destroy. */
     private @Nullable SessionCallbacks callbacks;
     private boolean opened;
 
@@ -86,6 +86,9 @@ final class ResumingOpenSslContext extends OpenSSLContext {
         try {
             super.destroy();
         } finally {
+            if (callbacks != null) {
+                callbacks.close();
+            }
             if (opened) {
                 opened = false;
                 connector.close();

@@ -168,6 +168,14 @@ final class SessionCallbacks {
         }
     }
 
+    /**
+     * The SSL context is destroyed: zeroes the ticket keys derived for it. The callbacks stay installed (and
+     * their stubs alive) for connections that still use the native context; they get no ticket keys.
+     */
+    void close() {
+        ticketKeys.close();
+    }
+
     private MemorySegment stub(String method, java.lang.foreign.FunctionDescriptor shape) throws ReflectiveOperationException {
         MethodType type = shape.toMethodType();
         MethodHandle target = MethodHandles.lookup().findVirtual(SessionCallbacks.class, method, type).bindTo(this);

@@ -75,6 +75,11 @@ public final class TicketKey {
         return Arrays.equals(name, 0, NAME_LENGTH, ticket, offset, offset + NAME_LENGTH);
     }
 
+    /** Whether {@code other} is this key, possibly another instance of it loaded from a store. */
+    boolean sameKey(TicketKey other) {
+        return generation == other.generation && Arrays.equals(name, other.name);
+    }
+
     void writeName(byte[] target, int offset) {
         System.arraycopy(name, 0, target, offset, NAME_LENGTH);
     }

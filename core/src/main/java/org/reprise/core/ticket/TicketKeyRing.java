@@ -9,7 +9,9 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -65,6 +67,22 @@ public final class TicketKeyRing {
         void rotated(TicketKey newKey);
     }
 
+    /**
+     * Hears about keys that leave the ring, for whoever keeps material derived from them (the OpenSSL engine
+     * keeps an AES and an HMAC key per ring key) and must destroy it with the key.
+     */
+    @FunctionalInterface
+    public interface RemovalListener {
+        /**
+         * Called after keys left the ring: retired by {@link #retireAll()}, expired, or gone from a shared
+         * store because another ring retired them. Called on the thread that changed the ring: be quick, and
+         * do not call {@link #rotate()}, {@link #refresh()} or {@link #retireAll()}.
+         *
+         * @param removed the keys that left, never empty
+         */
+        void removed(List<TicketKey> removed);
+    }
+
     /** The generation of a key this node made for itself while its store was unreachable; never stored. */
     public static final long LOCAL_GENERATION = 0;
 
@@ -100,6 +118,7 @@ public final class TicketKeyRing {
     private final Object localLock = new Object();
     private final AtomicReference<State> state =
             new AtomicReference<>(State.of(NONE, NONE, List.of()));
+    private final List<RemovalListener> removalListeners = new CopyOnWriteArrayList<>();
 
     /** Failed refreshes in a row; guarded by {@link #storeLock}. */
     private int failures;
@@ -245,10 +264,24 @@ public final class TicketKeyRing {
             Instant now = clock.instant();
             TicketKey fresh = claimLocked(reloadLocked(now), now, now, true, false);
             store.removeBelow(fresh.generation());
-            state.set(State.of(new TicketKey[] {fresh}, NONE, List.of()));
+            publish(s -> State.of(new TicketKey[] {fresh}, NONE, List.of()));
             succeededLocked();
             return fresh;
         }
+    }
+
+    /**
+     * Tells {@code listener} about every key that leaves the ring from now on.
+     *
+     * @param listener the listener; remove it with {@link #removeRemovalListener} when it goes away
+     */
+    public void addRemovalListener(RemovalListener listener) {
+        removalListeners.add(Objects.requireNonNull(listener));
+    }
+
+    /** @param listener a listener added before; it hears nothing more */
+    public void removeRemovalListener(RemovalListener listener) {
+        removalListeners.remove(listener);
     }
 
     /** @return the live keys: the stored ones newest generation first, then this node's own, newest first */
@@ -287,7 +320,7 @@ public final class TicketKeyRing {
                 return usable;
             }
             TicketKey local = newKey(LOCAL_GENERATION, now);
-            state.updateAndGet(s -> {
+            publish(s -> {
                 List<TicketKey> locals = new ArrayList<>();
                 locals.add(local);
                 locals.addAll(live(s.local, now));
@@ -371,10 +404,40 @@ public final class TicketKeyRing {
         }
     }
 
+    /** Replaces what readers see and tells the removal listeners which keys the new state lacks. */
+    private void publish(UnaryOperator<State> change) {
+        State previous = state.getAndUpdate(change);
+        if (removalListeners.isEmpty()) {
+            return;
+        }
+        TicketKey[] next = state.get().all;
+        List<TicketKey> removed = new ArrayList<>();
+        for (TicketKey old : previous.all) {
+            boolean kept = false;
+            for (TicketKey key : next) {
+                kept |= key.sameKey(old);
+            }
+            if (!kept) {
+                removed.add(old);
+            }
+        }
+        if (removed.isEmpty()) {
+            return;
+        }
+        List<TicketKey> gone = List.copyOf(removed);
+        for (RemovalListener l : removalListeners) {
+            try {
+                l.removed(gone);
+            } catch (RuntimeException e) {
+                // a listener's failure must not stop the ring from rotating
+            }
+        }
+    }
+
     /** Publishes new stored keys, keeping this node's own keys that still open tickets. */
     private void install(List<TicketKey> stored, List<TicketKeyStore.UnreadableKey> unreadable, Instant now) {
         TicketKey[] storedArray = stored.toArray(NONE);
-        state.updateAndGet(s -> State.of(storedArray, live(s.local, now).toArray(NONE), unreadable));
+        publish(s -> State.of(storedArray, live(s.local, now).toArray(NONE), unreadable));
     }
 
     private void succeededLocked() {

@@ -105,6 +105,20 @@ class SharedTicketKeyRingTest {
         assertEquals(fresh.nameHex(), b.encryptionKey().nameHex());
     }
 
+    /** A key another node retired leaves this ring at its next refresh, and its listeners hear so. */
+    @Test
+    void keysRetiredOnOneNodeAreRemovalsOnTheOther() {
+        List<TicketKey> removedFromB = new ArrayList<>();
+        b.addRemovalListener(removedFromB::addAll);
+        TicketKey old = a.encryptionKey();
+        b.refresh();
+
+        a.retireAll();
+        b.refresh();
+
+        assertEquals(List.of(old.nameHex()), removedFromB.stream().map(TicketKey::nameHex).toList());
+    }
+
     @Test
     void aStoreThatFailsLeavesTheRingSealingWithItsNewestKey() {
         FailingStore failing = new FailingStore();

@@ -184,6 +184,45 @@ class TicketKeyRingTest {
     }
 
     @Test
+    void removalListenersHearRetiredKeys() {
+        List<List<TicketKey>> removals = new ArrayList<>();
+        ring.addRemovalListener(removals::add);
+        TicketKey first = ring.encryptionKey();
+        clock.advance(Duration.ofMinutes(1));
+        TicketKey second = ring.rotate();
+        assertEquals(List.of(), removals, "rotating keeps the older key: it still opens tickets");
+
+        ring.retireAll();
+
+        assertEquals(List.of(List.of(second, first)), removals);
+    }
+
+    @Test
+    void removalListenersHearExpiredKeysWhenTheRingDropsThem() {
+        List<List<TicketKey>> removals = new ArrayList<>();
+        ring.addRemovalListener(removals::add);
+        TicketKey first = ring.encryptionKey();
+        clock.set(first.decryptUntil());
+
+        ring.refresh();
+
+        assertEquals(List.of(List.of(first)), removals);
+    }
+
+    @Test
+    void aRemovedListenerHearsNothingMore() {
+        List<List<TicketKey>> removals = new ArrayList<>();
+        TicketKeyRing.RemovalListener listener = removals::add;
+        ring.addRemovalListener(listener);
+        ring.encryptionKey();
+        ring.removeRemovalListener(listener);
+
+        ring.retireAll();
+
+        assertEquals(List.of(), removals);
+    }
+
+    @Test
     void keysIsReadOnly() {
         List<TicketKey> keys = ring.keys();
 

@@ -20,6 +20,18 @@ final class OpenSslClient {
             return output.contains("\nNew, TLS") || output.contains("\nReused, TLS");
         }
 
+        /** @return the value of the first {@code name=value} line the server's response carries, or null */
+        String field(String name) {
+            return output.lines().filter(l -> l.startsWith(name + "=")).map(l -> l.substring(name.length() + 1))
+                    .findFirst().orElse(null);
+        }
+
+        /** @return the session ID s_client reports (upper-case hex), or "" */
+        String sessionId() {
+            return output.lines().map(String::trim).filter(l -> l.startsWith("Session-ID:"))
+                    .map(l -> l.substring("Session-ID:".length()).trim()).findFirst().orElse("");
+        }
+
         String protocolLine() {
             return output.lines().filter(l -> l.startsWith("New, ") || l.startsWith("Reused, "))
                     .findFirst().orElse("no handshake");
@@ -32,6 +44,27 @@ final class OpenSslClient {
                 "-servername", serverName, save ? "-sess_out" : "-sess_in", session.toString()));
         command.addAll(Arrays.asList(options));
         return run(command);
+    }
+
+    /**
+     * Connects with s_client, sends {@code request} once connected, and reads until the server closes (the
+     * request should say {@code Connection: close}).
+     */
+    static Result exchange(int port, String serverName, Path session, boolean save, String request,
+            String... options) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
+                "-servername", serverName, save ? "-sess_out" : "-sess_in", session.toString(), "-ign_eof"));
+        command.addAll(Arrays.asList(options));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (var in = process.getOutputStream()) {
+            in.write(request.getBytes(StandardCharsets.US_ASCII));
+        }
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IOException("timed out: " + command);
+        }
+        return new Result(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+                process.exitValue());
     }
 
     static Result run(List<String> command) throws IOException, InterruptedException {

@@ -23,6 +23,7 @@ import org.apache.coyote.AbstractProtocol;
 import org.apache.coyote.http2.Http2Protocol;
 import org.apache.tomcat.util.net.SSLHostConfig;
 import org.apache.tomcat.util.net.SSLHostConfigCertificate;
+import org.apache.tomcat.util.net.SSLSessionManager;
 import org.reprise.core.metrics.MetricsSnapshot;
 
 /**
@@ -168,10 +169,21 @@ final class TestServer implements AutoCloseable {
         tomcat.destroy();
     }
 
-    /** GET /info: TLS attributes; POST /digest: SHA-256 of the body; GET /bytes?n=N: N bytes of a known pattern. */
+    /**
+     * GET /info: TLS attributes; POST /digest: SHA-256 of the body; GET /bytes?n=N: N bytes of a known pattern;
+     * GET /invalidate: invalidates the connection's TLS session, as a web application may on logout, through
+     * Tomcat's {@code SSLSessionManager}, and reports the session ID it had.
+     */
     static final class ProbeServlet extends HttpServlet {
         @Override
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            if (req.getRequestURI().startsWith("/invalidate")) {
+                Object id = req.getAttribute("jakarta.servlet.request.ssl_session_id");
+                ((SSLSessionManager) req.getAttribute("jakarta.servlet.request.ssl_session_mgr")).invalidateSession();
+                resp.setContentType("text/plain");
+                resp.getWriter().printf("invalidated=%s%n", id);
+                return;
+            }
             if (req.getRequestURI().startsWith("/bytes")) {
                 long n = Long.parseLong(req.getParameter("n"));
                 resp.setContentType("application/octet-stream");

@@ -67,14 +67,22 @@ final class BcSslSession implements SSLSession, ResumptionAware {
                 System.currentTimeMillis(), null, false, peerHost, peerPort);
     }
 
+    /**
+     * The session of a completed handshake.
+     *
+     * @param idChosenByClient whether the handshake's session ID is one the client chose rather than one the
+     *                         server made and the client proved it owns: a ticket resumption echoes whatever ID
+     *                         came with the ticket. Such a session reports a fresh ID, and invalidating it removes
+     *                         nothing from the store (its ticket cannot be revoked there anyway).
+     */
     static BcSslSession completed(SecurityParameters params, String protocol, boolean resumed,
-            X509Certificate[] peerChain, X509Certificate[] localChain, Instant now, SessionStore store,
-            SecureRandom random, @Nullable String peerHost, int peerPort) {
+            boolean idChosenByClient, X509Certificate[] peerChain, X509Certificate[] localChain, Instant now,
+            SessionStore store, SecureRandom random, @Nullable String peerHost, int peerPort) {
         byte[] id = params.getSessionID();
-        boolean resumable = id.length > 0;
+        boolean resumable = id.length > 0 && !idChosenByClient;
         if (!resumable) {
-            // TLS 1.3 sessions have no ID on this engine; report a random one, as JSSE does, so that
-            // Tomcat's ssl_session_id still tells connections apart.
+            // TLS 1.3 sessions have no ID on this engine, and a ticket resumption's ID is the client's; report a
+            // random one, as JSSE does, so that Tomcat's ssl_session_id still tells connections apart.
             id = new byte[32];
             random.nextBytes(id);
         }

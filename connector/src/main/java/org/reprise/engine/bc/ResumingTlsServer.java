@@ -448,7 +448,10 @@ final class ResumingTlsServer extends DefaultTlsServer {
         Certificate local = params.getLocalCertificate();
         X509Certificate[] localChain = resumed && local != host.chain12 ? toX509(local)
                 : host.identity.chain().toArray(X509Certificate[]::new);
-        completedSession = BcSslSession.completed(params, protocol, resumed,
+        // A ticket resumption echoes the session ID the client sent with its ticket (RFC 5077, 3.4): the client
+        // chose it, and it may be another client's, so the session does not report it as its own
+        boolean idChosenByClient = resumed && resumingBy == Mechanism.TICKET;
+        completedSession = BcSslSession.completed(params, protocol, resumed, idChosenByClient,
                 toX509(params.getPeerCertificate()), localChain, now,
                 host.resumption.store(), getCrypto().getSecureRandom(), peerHost, peerPort);
     }

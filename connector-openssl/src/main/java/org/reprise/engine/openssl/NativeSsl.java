@@ -100,6 +100,8 @@ final class NativeSsl {
     static final MethodHandle d2i_SSL_SESSION = function("d2i_SSL_SESSION", ADDRESS, ADDRESS, ADDRESS, JAVA_LONG);
     static final MethodHandle SSL_SESSION_free = voidFunction("SSL_SESSION_free", ADDRESS);
     static final MethodHandle SSL_SESSION_get_id = function("SSL_SESSION_get_id", ADDRESS, ADDRESS, ADDRESS);
+    static final MethodHandle SSL_SESSION_set1_id = function("SSL_SESSION_set1_id", JAVA_INT, ADDRESS, ADDRESS,
+            JAVA_INT);
     static final MethodHandle SSL_SESSION_get_protocol_version = function("SSL_SESSION_get_protocol_version", JAVA_INT,
             ADDRESS);
     static final MethodHandle SSL_SESSION_get0_cipher = function("SSL_SESSION_get0_cipher", ADDRESS, ADDRESS);

@@ -86,6 +86,7 @@ final class SessionCallbacks {
     private final byte[] fingerprintKey = new byte[16];
     private final RecentMisses recentMisses = new RecentMisses(RECENT_MISSES, RECENT_MISS_TTL);
     private final TicketKeyCallback ticketKeys;
+    private final SecureRandom random;
     private final ThreadLocal<ClientHello> clientHellos = ThreadLocal.withInitial(ClientHello::new);
     private final Arena stubs = Arena.ofAuto();
 
@@ -121,6 +122,7 @@ final class SessionCallbacks {
         this.foundIdExIndex = exIndex(NativeSsl.CRYPTO_EX_INDEX_SSL);
         random.nextBytes(fingerprintKey);
         this.ticketKeys = new TicketKeyCallback(() -> connector.context().keyRing(), random);
+        this.random = random;
     }
 
     private static int exIndex(int kind) throws Throwable {
@@ -594,10 +596,31 @@ final class SessionCallbacks {
             if (ok == 1) {
                 metrics().ticketIssued();
             }
-            countFullHandshake(ssl, (int) NativeSsl.SSL_version.invokeExact(ssl));
+            int version = (int) NativeSsl.SSL_version.invokeExact(ssl);
+            if (version != NativeSsl.TLS1_3_VERSION && (int) NativeSsl.SSL_session_reused.invokeExact(ssl) != 0) {
+                replaceClientChosenId(session);
+            }
+            countFullHandshake(ssl, version);
             return ok;
         } catch (Throwable e) {
             return 0;
+        }
+    }
+
+    /**
+     * A TLS 1.2 ticket resumption: OpenSSL copied the session ID the client sent with its ticket into the
+     * session (tls_decrypt_ticket), for the ServerHello to echo it (RFC 5077, 3.4). The client chose it, and it
+     * may be another client's; Tomcat reports the session's ID to the web application as ssl_session_id. This
+     * runs while the renewed ticket is made, after the ServerHello was written (statem_srvr.c: a resumed
+     * handshake goes from ServerHello to NewSessionTicket), so the ServerHello still echoes the client's ID and
+     * the session reports one of the server's own from here on.
+     */
+    private void replaceClientChosenId(MemorySegment session) throws Throwable {
+        byte[] fresh = new byte[SessionId.MAX_LENGTH];
+        random.nextBytes(fresh);
+        try (Arena arena = Arena.ofConfined()) {
+            int unused = (int) NativeSsl.SSL_SESSION_set1_id.invokeExact(session, arena.allocateFrom(JAVA_BYTE, fresh),
+                    fresh.length);
         }
     }
 
@@ -627,11 +650,11 @@ final class SessionCallbacks {
                 return NativeSsl.SSL_TICKET_RETURN_IGNORE_RENEW;
             }
             metrics.resumed(mechanism, Protocol.of(protocolName(version)));
-            // TLS 1.3 clients use a ticket once (RFC 8446, C.4), and OpenSSL sends a new one after a resumption
-            // only when asked to renew: without it such a client would resume every other connection only.
-            // A TLS 1.2 ticket is renewed only when an older key sealed it.
-            return status == NativeSsl.SSL_TICKET_SUCCESS && version != NativeSsl.TLS1_3_VERSION
-                    ? NativeSsl.SSL_TICKET_RETURN_USE : NativeSsl.SSL_TICKET_RETURN_USE_RENEW;
+            // Always renewed. TLS 1.3 clients use a ticket once (RFC 8446, C.4), and OpenSSL sends a new one after
+            // a resumption only when asked to: without it such a client would resume every other connection
+            // only. In TLS 1.2, making the new ticket is the one moment after the ServerHello where the session's
+            // client-chosen ID can be replaced (generateTicket).
+            return NativeSsl.SSL_TICKET_RETURN_USE_RENEW;
         } catch (Throwable e) {
             return NativeSsl.SSL_TICKET_RETURN_IGNORE_RENEW;
         }

@@ -37,6 +37,8 @@ final class NativeSsl {
     static final int CRYPTO_EX_INDEX_SSL_SESSION = 2;
 
     static final int SSL_CLIENT_HELLO_SUCCESS = 1;
+    /** OSSL_HANDSHAKE_STATE: a handshake has completed. */
+    static final int TLS_ST_OK = 1;
 
     static final int SSL_TICKET_EMPTY = 3;
     static final int SSL_TICKET_NO_DECRYPT = 4;
@@ -91,6 +93,7 @@ final class NativeSsl {
             ADDRESS, ADDRESS);
     static final MethodHandle SSL_version = function("SSL_version", JAVA_INT, ADDRESS);
     static final MethodHandle SSL_session_reused = function("SSL_session_reused", JAVA_INT, ADDRESS);
+    static final MethodHandle SSL_get_state = function("SSL_get_state", JAVA_INT, ADDRESS);
     static final MethodHandle SSL_get_servername = function("SSL_get_servername", ADDRESS, ADDRESS, JAVA_INT);
     static final MethodHandle SSL_get_session = function("SSL_get_session", ADDRESS, ADDRESS);
     static final MethodHandle SSL_set_ex_data = function("SSL_set_ex_data", JAVA_INT, ADDRESS, JAVA_INT, ADDRESS);

@@ -67,6 +67,11 @@ final class SessionCallbacks {
     private static final long RETRY = 16;
     /** The first ClientHello's lookup found a session; its ID's fingerprint is in the connection's ex_data. */
     private static final long FOUND = 32;
+    /**
+     * The store tag on a session made by a finished handshake here; any other non-zero tag is the address of the
+     * SSL a session was looked up for (addresses are never 1).
+     */
+    private static final long MADE_HERE = 1;
     /** How many IDs that just missed are remembered, and for how long (see {@link RecentMisses}). */
     private static final int RECENT_MISSES = 4096;
     private static final Duration RECENT_MISS_TTL = Duration.ofSeconds(10);
@@ -375,7 +380,7 @@ final class SessionCallbacks {
             NativeSsl.SSL_SESSION_free.invokeExact(session);
             return miss(refusal, count);
         }
-        markOurs(session);
+        markResumedBy(session, ssl);
         if (count) {
             metrics.resumed(mechanism, Protocol.of(protocolName(version)));
             try {
@@ -562,25 +567,63 @@ final class SessionCallbacks {
     }
 
     // ---- void remove_session_cb(SSL_CTX *ctx, SSL_SESSION *sess): OpenSSL will not resume this session
-    // (it timed out, or its connection ended in a fatal alert). Only sessions that came from or went to the
-    // store are removed from it: OpenSSL also calls this for sessions of handshakes that never completed.
+    // (it timed out, or its connection ended in a fatal alert or without a close_notify). Only sessions that came
+    // from or went to the store are removed from it: OpenSSL also calls this for sessions of handshakes that
+    // never completed.
+    //
+    // And only by a connection that proved it holds the session's keys. OpenSSL calls this on any fatal alert
+    // sent or received (ssl3_send_alert, ssl3_read_bytes), handshake finished or not, and a TLS 1.2 session ID is
+    // in clear in every ServerHello: anyone could offer one, let the server resume it, and give up with an alert.
+    // A session made here (new-session callback) was made by a handshake that finished; a session looked up for
+    // a connection carries that connection's SSL, and is removed only once its handshake has finished (the
+    // client's Finished verified under the session's master secret).
 
     void removeSession(MemorySegment ctx, MemorySegment session) {
         try {
-            if (stateful && !((MemorySegment) NativeSsl.SSL_SESSION_get_ex_data.invokeExact(session, exIndex))
-                    .equals(MemorySegment.NULL)) {
-                byte[] id = sessionId(session);
-                if (id.length > 0 && id.length <= SessionId.MAX_LENGTH) {
-                    forget(SessionId.of(id));
-                }
+            if (!stateful) {
+                return;
+            }
+            long tag = ((MemorySegment) NativeSsl.SSL_SESSION_get_ex_data.invokeExact(session, exIndex)).address();
+            if (tag == 0 || tag != MADE_HERE && !handshakeFinished(MemorySegment.ofAddress(tag))) {
+                return;
+            }
+            byte[] id = sessionId(session);
+            if (id.length > 0 && id.length <= SessionId.MAX_LENGTH) {
+                forget(SessionId.of(id));
             }
         } catch (Throwable e) {
             // nothing to undo: the session expires in the store anyway
         }
     }
 
+    /**
+     * Whether the handshake of {@code ssl} has finished: its state machine reached TLS_ST_OK, which a server
+     * reaches only after the client's Finished verified. Not SSL_is_init_finished: a fatal error sets in_init
+     * again before the alert that removes the session (ossl_statem_send_fatal), while hand_state stays where the
+     * handshake got to.
+     *
+     * <p>Called only with the SSL a looked-up session was handed to, which is alive whenever OpenSSL removes that
+     * session: the session is that connection's alone (handed over with its only reference, kept out of
+     * OpenSSL's shared cache by SSL_SESS_CACHE_NO_INTERNAL, never referenced by Tomcat), OpenSSL removes it only
+     * from that connection's own processing or its SSL_free, and it is freed with that connection.
+     */
+    private static boolean handshakeFinished(MemorySegment ssl) throws Throwable {
+        return (int) NativeSsl.SSL_get_state.invokeExact(ssl) == NativeSsl.TLS_ST_OK;
+    }
+
+    /** Tags a session the store has from a finished handshake of this server: OpenSSL may remove it. */
     private void markOurs(MemorySegment session) throws Throwable {
-        int unused = (int) NativeSsl.SSL_SESSION_set_ex_data.invokeExact(session, exIndex, MemorySegment.ofAddress(1));
+        int unused = (int) NativeSsl.SSL_SESSION_set_ex_data.invokeExact(session, exIndex,
+                MemorySegment.ofAddress(MADE_HERE));
+    }
+
+    /**
+     * Tags a session looked up in the store for {@code ssl}: OpenSSL may remove it once that connection's
+     * handshake has finished, not before. The tag is the SSL's address (a tagged value: nothing to free).
+     */
+    private void markResumedBy(MemorySegment session, MemorySegment ssl) throws Throwable {
+        int unused = (int) NativeSsl.SSL_SESSION_set_ex_data.invokeExact(session, exIndex,
+                MemorySegment.ofAddress(ssl.address()));
     }
 
     // ---- int gen_cb(SSL *s, void *arg): before a ticket is sealed, bind it to this host

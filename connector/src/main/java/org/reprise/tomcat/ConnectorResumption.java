@@ -30,9 +30,8 @@ import org.reprise.core.ticket.TicketSealer;
  * {@link #STARTUP_WAIT}) for the store's first connection and loads the cluster's ticket keys, so that the
  * first handshakes neither miss because the node is new nor seal tickets under a key of the node's own.
  * Once made, a {@link Maintenance} thread refreshes the ring from its key store and sweeps expired
- * sessions. The
- * state lives as long as the connector's SSL contexts: when the last one is destroyed, the MBean is
- * unregistered and a store Reprise made is closed.
+ * sessions. The state lives as long as the connector's SSL contexts: when the last one is destroyed, the
+ * MBean is unregistered and a store Reprise made is closed.
  */
 final class ConnectorResumption implements ConnectorBinding {
 

@@ -110,6 +110,7 @@ class SharedTicketKeyRingTest {
     void keysRetiredOnOneNodeAreRemovalsOnTheOther() {
         List<TicketKey> removedFromB = new ArrayList<>();
         b.addRemovalListener(removedFromB::addAll);
+        a.refresh();
         TicketKey old = a.encryptionKey();
         b.refresh();
 

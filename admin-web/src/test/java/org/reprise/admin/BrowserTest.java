@@ -218,7 +218,7 @@ class BrowserTest {
         for (int i = 0; i < 12; i++) {
             byte[] id = ByteBuffer.allocate(32).putLong(Double.doubleToLongBits(Math.random()))
                     .putLong(8, System.nanoTime()).putInt(16, i).array();
-            server.store.store(SessionRecord.builder().id(SessionId.of(id)).protocol("TLSv1.2")
+            server.store.store(SessionRecord.builder().id(SessionId.of(id)).realm(AdminServer.CONNECTOR).protocol("TLSv1.2")
                     .cipherSuite(i % 2 == 0 ? "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"
                             : "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256")
                     .hostConfig("localhost").sniHost(hosts[i % 3]).created(now.minusSeconds(60L * i + 30))

@@ -1,5 +1,6 @@
 package org.reprise.bench;
 
+import java.time.Clock;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -66,7 +67,7 @@ final class BenchStores implements AutoCloseable {
     static BenchStores open(String kind, long capacity, int cacheSize, String prefix, String h2Dir, Duration budget) {
         switch (kind.toLowerCase(Locale.ROOT)) {
             case "memory":
-                return new BenchStores(new MemorySessionStore(capacity), null, null, null, prefix);
+                return new BenchStores(new MemorySessionStore(capacity, Clock.systemUTC()), null, null, null, prefix);
             case "h2":
                 return jdbc("jdbc:h2:file:" + h2Dir + "/sessions", "sa", cacheSize, prefix, budget);
             case "postgres":
@@ -161,6 +162,7 @@ final class BenchStores implements AutoCloseable {
         random.nextBytes(secret);
         return SessionRecord.builder()
                 .id(SessionId.of(id))
+                .realm("bench")
                 .protocol("TLSv1.2")
                 .cipherSuite("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")
                 .hostConfig("_default_")

@@ -1,5 +1,6 @@
 package org.reprise.tomcat;
 
+import java.time.Clock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,7 +49,7 @@ class OpenSslCertificatesTest {
     void aRequiredClientCertificateIsKeptAcrossTls13Resumption() throws Exception {
         Path alice = pki.pem(dir, "alice", pki.client("alice"));
         String[] withCert = {"-tls1_3", "-cert", alice.toString(), "-key", dir.resolve("alice.key").toString()};
-        try (TestServer server = server(dir.resolve("one"), new MemorySessionStore(100), "required")) {
+        try (TestServer server = server(dir.resolve("one"), new MemorySessionStore(100, Clock.systemUTC()), "required")) {
             Path session = dir.resolve("s.pem");
             SClient.connect(server.port(), "localhost", session, true, withCert);
             OpenSslClient.Result again = SClient.connect(server.port(), "localhost", session, false, withCert);
@@ -63,7 +64,7 @@ class OpenSslCertificatesTest {
     /** A session made where certificates were optional, and the client sent none, does not resume once one is required. */
     @Test
     void aSessionWithoutACertificateDoesNotResumeWhereOneIsNowRequired() throws Exception {
-        MemorySessionStore shared = new MemorySessionStore(100);
+        MemorySessionStore shared = new MemorySessionStore(100, Clock.systemUTC());
         Path session = dir.resolve("s.pem");
         try (TestServer optional = server(dir.resolve("optional"), shared, "optional")) {
             SClient.connect(optional.port(), "localhost", session, true, "-tls1_3");

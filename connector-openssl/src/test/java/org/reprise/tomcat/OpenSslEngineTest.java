@@ -90,7 +90,7 @@ class OpenSslEngineTest {
     void purgedSessionNoLongerResumes() throws Exception {
         try (TestServer server = server(SessionMode.STATEFUL, h -> { })) {
             client(server, "localhost", true, "-tls1_3");
-            server.resumption(0).resumptionContext().store().removeAll();
+            server.resumption(0).resumptionContext().store().removeAll(server.resumption(0).resumptionContext().realm());
 
             assertFalse(client(server, "localhost", false, "-tls1_3").reused());
             assertEquals(1, server.metrics().misses(MissReason.UNKNOWN));

@@ -136,7 +136,7 @@ final class ConnectorResumption implements ConnectorBinding {
 
     private ResumptionContext create() {
         SessionStore store = settings.sessionStore() != null ? settings.sessionStore()
-                : new MemorySessionStore(largestCacheSize > 0 ? largestCacheSize : DEFAULT_CACHE_SIZE);
+                : new MemorySessionStore(largestCacheSize > 0 ? largestCacheSize : DEFAULT_CACHE_SIZE, settings.clock());
         Duration lifetime = longestTimeout.isZero() ? DEFAULT_TIMEOUT : longestTimeout;
         TicketKeyStore keyStore = settings.ticketKeyStore() != null ? settings.ticketKeyStore()
                 : new MemoryTicketKeyStore();
@@ -144,7 +144,7 @@ final class ConnectorResumption implements ConnectorBinding {
                 : new TicketKeyRing(settings.ticketKeyRotation(), lifetime, settings.clock(), random,
                         key -> metrics.keyRotated(), keyStore);
         ResumptionContext created = new ResumptionContext(store, ring, new TicketSealer(ring, random), metrics,
-                settings.clock(), settings.node());
+                settings.clock(), settings.node(), name);
         boolean ready;
         try {
             ready = store.awaitReady(STARTUP_WAIT);

@@ -76,7 +76,7 @@ final class ResumptionAdmin implements ResumptionAdminMXBean {
 
     @Override
     public long removeAllSessions() {
-        return context().store().removeAll();
+        return context().store().removeAll(context().realm());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.reprise.tomcat;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ import org.reprise.core.session.SessionStore;
  */
 final class CountingSessionStore implements SessionStore {
 
-    private final SessionStore delegate = new MemorySessionStore(10_000);
+    private final SessionStore delegate = new MemorySessionStore(10_000, Clock.systemUTC());
     private final List<SessionId> retrieved = new ArrayList<>();
     private final List<SessionId> removed = new ArrayList<>();
     private final Semaphore permits = new Semaphore(0);
@@ -98,8 +99,8 @@ final class CountingSessionStore implements SessionStore {
     }
 
     @Override
-    public long removeAll() {
-        return delegate.removeAll();
+    public long removeAll(String realm) {
+        return delegate.removeAll(realm);
     }
 
     @Override

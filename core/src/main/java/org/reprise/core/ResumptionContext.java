@@ -18,9 +18,12 @@ import org.reprise.core.ticket.TicketSealer;
  * @param metrics the counters
  * @param clock   the time source for creation, expiry and key rotation
  * @param node    this server's name in a cluster, written on every session it makes; null for none
+ * @param realm   the realm every session this connector makes belongs to, and the only one it resumes: the
+ *                connector's name, shared by the nodes of one cluster (see
+ *                {@link org.reprise.core.session.SessionRecord#realm()})
  */
 public record ResumptionContext(SessionStore store, TicketKeyRing keyRing, TicketSealer sealer,
-        ResumptionMetrics metrics, Clock clock, @Nullable String node) {
+        ResumptionMetrics metrics, Clock clock, @Nullable String node, String realm) {
 
     /** Checks that nothing is missing. */
     public ResumptionContext {
@@ -29,5 +32,6 @@ public record ResumptionContext(SessionStore store, TicketKeyRing keyRing, Ticke
         Objects.requireNonNull(sealer, "sealer");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(realm, "realm");
     }
 }

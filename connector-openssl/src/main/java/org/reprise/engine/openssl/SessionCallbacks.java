@@ -476,6 +476,7 @@ final class SessionCallbacks {
                 NativeSsl.TLSEXT_NAMETYPE_HOST_NAME));
         SessionRecord record = SessionRecord.builder()
                 .id(SessionId.of(id))
+                .realm(context.realm())
                 .protocol(protocolName(version))
                 .cipherSuite(Objects.requireNonNullElse(
                         NativeSsl.string((MemorySegment) NativeSsl.SSL_CIPHER_standard_name.invokeExact(cipher)), "unknown"))

@@ -488,6 +488,7 @@ final class ResumingTlsServer extends DefaultTlsServer {
         }
         return SessionRecord.builder()
                 .id(SessionId.of(params.getSessionID()))
+                .realm(host.resumption.realm())
                 .protocol(protocolName(params.getNegotiatedVersion()))
                 .cipherSuite(Objects.requireNonNull(CipherSuites.name(params.getCipherSuite())))
                 .hostConfig(host.policy.hostConfig())

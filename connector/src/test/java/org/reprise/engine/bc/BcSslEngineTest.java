@@ -45,8 +45,8 @@ class BcSslEngineTest {
         ResumptionMetrics metrics = new ResumptionMetrics();
         TicketKeyRing ring = new TicketKeyRing(Duration.ofHours(1), Duration.ofHours(1), Clock.systemUTC(), random,
                 key -> metrics.keyRotated());
-        ResumptionContext resumption = new ResumptionContext(new MemorySessionStore(100), ring,
-                new TicketSealer(ring, random), metrics, Clock.systemUTC(), null);
+        ResumptionContext resumption = new ResumptionContext(new MemorySessionStore(100, Clock.systemUTC()), ring,
+                new TicketSealer(ring, random), metrics, Clock.systemUTC(), null, "test");
         BcServerContext context = new BcServerContext(
                 new ServerIdentity(issued.keys().getPrivate(), List.of(issued.certificate())), null,
                 new HostPolicy("localhost", Duration.ofHours(1), true, false), resumption, random);

@@ -1,7 +1,9 @@
 package org.reprise.core.session;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -21,6 +23,11 @@ import org.jspecify.annotations.Nullable;
  * record in its place and queues nothing; a session stored again moves to the newest place, and the places
  * it and removed sessions leave behind keep no record and are cleared once there are as many of them as the
  * size, so the arrival order never holds more than about twice the size.
+ *
+ * <p>Purges stick: a {@link #remove removed} session stands as a tombstone until the last session of its line
+ * could have expired, and a {@link #removeAll removed realm} until the sessions authenticated before it have;
+ * a record they cover is neither kept by {@link #store} nor returned by {@link #retrieve}. Tombstones are
+ * bounded by the size too.
  *
  * <p>{@link #retrieve} checks each record's {@link SessionRecord#expires() expiry} against the caller's
  * clock, so an expired record is never returned; {@link #sweepExpired} frees them. Sessions are lost when
@@ -46,19 +53,27 @@ public final class MemorySessionStore implements SessionStore {
     private final AtomicLong size = new AtomicLong();
     /** Entries removed from the map but still in {@link #arrivals}, since the queue was last cleared of them. */
     private final AtomicLong departed = new AtomicLong();
+    private final Tombstones tombstones;
+    private final Clock clock;
 
     /**
      * @param maximumSize how many sessions to keep at most; at least 1
+     * @param clock       the time a purge is made at, for the tombstones it leaves
      */
-    public MemorySessionStore(long maximumSize) {
+    public MemorySessionStore(long maximumSize, Clock clock) {
         if (maximumSize < 1) {
             throw new IllegalArgumentException("maximumSize must be at least 1, not " + maximumSize);
         }
         this.maximumSize = maximumSize;
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.tombstones = new Tombstones((int) Math.min(maximumSize, Integer.MAX_VALUE));
     }
 
     @Override
     public void store(SessionRecord record) {
+        if (tombstones.covers(record, record.created())) {
+            return;
+        }
         Entry added = new Entry(record);
         Entry replaced = sessions.put(record.id(), added);
         if (replaced == null) {
@@ -84,10 +99,15 @@ public final class MemorySessionStore implements SessionStore {
     public @Nullable SessionRecord retrieve(SessionId id, Instant now) {
         Entry entry = sessions.get(id);
         SessionRecord record = entry == null ? null : entry.record;
-        if (record == null || record.isExpiredAt(now)) {
+        if (record == null || record.isExpiredAt(now) || tombstones.covers(record, now)) {
             return null;
         }
         return record;
+    }
+
+    @Override
+    public boolean isPurged(SessionRecord record, Instant now) {
+        return tombstones.covers(record, now);
     }
 
     @Override
@@ -104,21 +124,27 @@ public final class MemorySessionStore implements SessionStore {
     @Override
     public boolean remove(SessionId id) {
         Entry entry = sessions.remove(id);
+        SessionRecord record = entry == null ? null : entry.record;
+        // Sessions renewed from this one carry it as their origin: the tombstone stops them when they are
+        // looked up, so a remove costs no scan. The line lives at most SessionLifetime.MAX past its
+        // authentication; an unknown ID's line, at most that long from its making, which is no later than now.
+        Instant authenticated = record != null ? record.authenticated() : clock.instant();
+        tombstones.session(id, authenticated.plus(SessionLifetime.MAX));
         if (entry == null) {
             return false;
         }
         departed(entry);
-        return true;
+        return record != null;
     }
 
     @Override
-    public long removeAll() {
+    public long removeAll(String realm) {
+        tombstones.realm(realm, clock.instant());
         long removed = 0;
-        for (SessionId id : sessions.keySet()) {
-            Entry entry = sessions.remove(id);
-            if (entry != null) {
-                entry.record = null;
-                size.decrementAndGet();
+        for (Entry entry : sessions.values()) {
+            SessionRecord r = entry.record;
+            if (r != null && r.realm().equals(realm) && sessions.remove(entry.id, entry)) {
+                departed(entry);
                 removed++;
             }
         }
@@ -150,6 +176,7 @@ public final class MemorySessionStore implements SessionStore {
             }
         }
         clearDeparted();
+        tombstones.sweep(now);
         return removed;
     }
 

@@ -6,8 +6,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Everything Reprise keeps about one resumable TLS session: what the session was bound to when it was
- * made (protocol, cipher suite, SSLHostConfig, SNI name, client identity), its lifetime, how it has been
- * used, and the engine's opaque secret state.
+ * made (realm, protocol, cipher suite, SSLHostConfig, SNI name, client identity), its lifetime, how it has
+ * been used, and the engine's opaque secret state.
+ *
+ * <p>A session renewed from another (a TLS 1.3 resumption issues a new ticket, which is a new session)
+ * keeps its {@link #origin() origin} and its {@link #authenticated() authentication time}: a purge of the
+ * origin reaches every session renewed from it, and no renewal extends how long the first handshake's
+ * authentication counts (RFC 8446, 4.6.1).
  *
  * <p>Immutable and thread-safe. The secret state (a master secret and whatever else the engine needs
  * to resume) is only reachable through {@link #secretState()}; {@link #toString()}, listings and logs
@@ -16,11 +21,14 @@ import org.jspecify.annotations.Nullable;
 public final class SessionRecord {
 
     private final SessionId id;
+    private final SessionId origin;
+    private final String realm;
     private final String protocol;
     private final String cipherSuite;
     private final String hostConfig;
     private final @Nullable String sniHost;
     private final Instant created;
+    private final Instant authenticated;
     private final Instant expires;
     private final @Nullable Instant lastResumed;
     private final long resumeCount;
@@ -31,11 +39,14 @@ public final class SessionRecord {
 
     private SessionRecord(Builder b) {
         this.id = Objects.requireNonNull(b.id, "id");
+        this.origin = b.origin != null ? b.origin : id;
+        this.realm = Objects.requireNonNull(b.realm, "realm");
         this.protocol = Objects.requireNonNull(b.protocol, "protocol");
         this.cipherSuite = Objects.requireNonNull(b.cipherSuite, "cipherSuite");
         this.hostConfig = Objects.requireNonNull(b.hostConfig, "hostConfig");
         this.sniHost = b.sniHost;
         this.created = Objects.requireNonNull(b.created, "created");
+        this.authenticated = b.authenticated != null ? b.authenticated : created;
         this.expires = Objects.requireNonNull(b.expires, "expires");
         this.lastResumed = b.lastResumed;
         this.resumeCount = b.resumeCount;
@@ -45,6 +56,9 @@ public final class SessionRecord {
         this.secretState = Objects.requireNonNull(b.secretState, "secretState").clone();
         if (expires.isBefore(created)) {
             throw new IllegalArgumentException("A session cannot expire before it is created");
+        }
+        if (authenticated.isAfter(created)) {
+            throw new IllegalArgumentException("A session cannot be authenticated after it is created");
         }
         if (resumeCount < 0) {
             throw new IllegalArgumentException("resumeCount must not be negative");
@@ -60,11 +74,14 @@ public final class SessionRecord {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.id = id;
+        b.origin = origin;
+        b.realm = realm;
         b.protocol = protocol;
         b.cipherSuite = cipherSuite;
         b.hostConfig = hostConfig;
         b.sniHost = sniHost;
         b.created = created;
+        b.authenticated = authenticated;
         b.expires = expires;
         b.lastResumed = lastResumed;
         b.resumeCount = resumeCount;
@@ -101,6 +118,22 @@ public final class SessionRecord {
         return id;
     }
 
+    /**
+     * @return the session this one was renewed from, first of its line; the session's own ID if a full
+     *         handshake made it
+     */
+    public SessionId origin() {
+        return origin;
+    }
+
+    /**
+     * @return the realm the session belongs to: the connector (and cluster) that made it; it resumes in
+     *         that realm only
+     */
+    public String realm() {
+        return realm;
+    }
+
     /** @return the negotiated protocol, in JSSE's spelling ({@code TLSv1.2}) */
     public String protocol() {
         return protocol;
@@ -124,6 +157,14 @@ public final class SessionRecord {
     /** @return when the full handshake that made the session completed */
     public Instant created() {
         return created;
+    }
+
+    /**
+     * @return when the full handshake that authenticated the session's line completed: {@link #created()}
+     *         for a session made by a full handshake, the origin's for a renewed one
+     */
+    public Instant authenticated() {
+        return authenticated;
     }
 
     /** @return the first instant at which the session can no longer be resumed */
@@ -170,11 +211,14 @@ public final class SessionRecord {
     public boolean equals(Object o) {
         return o instanceof SessionRecord other
                 && id.equals(other.id)
+                && origin.equals(other.origin)
+                && realm.equals(other.realm)
                 && protocol.equals(other.protocol)
                 && cipherSuite.equals(other.cipherSuite)
                 && hostConfig.equals(other.hostConfig)
                 && Objects.equals(sniHost, other.sniHost)
                 && created.equals(other.created)
+                && authenticated.equals(other.authenticated)
                 && expires.equals(other.expires)
                 && Objects.equals(lastResumed, other.lastResumed)
                 && resumeCount == other.resumeCount
@@ -192,20 +236,24 @@ public final class SessionRecord {
     /** @return the record's public fields; never the secret state */
     @Override
     public String toString() {
-        return "SessionRecord[id=" + id.shortHex() + ", protocol=" + protocol + ", cipherSuite=" + cipherSuite
+        return "SessionRecord[id=" + id.shortHex() + ", origin=" + origin.shortHex() + ", realm=" + realm
+                + ", protocol=" + protocol + ", cipherSuite=" + cipherSuite
                 + ", hostConfig=" + hostConfig + ", sniHost=" + sniHost + ", created=" + created
-                + ", expires=" + expires + ", lastResumed=" + lastResumed + ", resumeCount=" + resumeCount
+                + ", authenticated=" + authenticated + ", expires=" + expires + ", lastResumed=" + lastResumed + ", resumeCount=" + resumeCount
                 + ", peerIdentity=" + peerIdentity + ", engine=" + engine + ", node=" + node + "]";
     }
 
     /** Builds a {@link SessionRecord}; every field but the nullable ones must be set. Not thread-safe. */
     public static final class Builder {
         private @Nullable SessionId id;
+        private @Nullable SessionId origin;
+        private @Nullable String realm;
         private @Nullable String protocol;
         private @Nullable String cipherSuite;
         private @Nullable String hostConfig;
         private @Nullable String sniHost;
         private @Nullable Instant created;
+        private @Nullable Instant authenticated;
         private @Nullable Instant expires;
         private @Nullable Instant lastResumed;
         private long resumeCount;
@@ -220,6 +268,22 @@ public final class SessionRecord {
         /** @param id the session ID @return this builder */
         public Builder id(SessionId id) {
             this.id = id;
+            return this;
+        }
+
+        /**
+         * @param origin the session this one was renewed from (its origin's, if that was renewed too), or
+         *               null for a session made by a full handshake
+         * @return this builder
+         */
+        public Builder origin(@Nullable SessionId origin) {
+            this.origin = origin;
+            return this;
+        }
+
+        /** @param realm the realm of the connector that made the session @return this builder */
+        public Builder realm(String realm) {
+            this.realm = realm;
             return this;
         }
 
@@ -250,6 +314,16 @@ public final class SessionRecord {
         /** @param created when the session was made @return this builder */
         public Builder created(Instant created) {
             this.created = created;
+            return this;
+        }
+
+        /**
+         * @param authenticated when the full handshake that authenticated the session's line completed, or
+         *                      null for {@link #created(Instant) created}
+         * @return this builder
+         */
+        public Builder authenticated(@Nullable Instant authenticated) {
+            this.authenticated = authenticated;
             return this;
         }
 

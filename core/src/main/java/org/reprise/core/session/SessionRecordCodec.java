@@ -21,7 +21,8 @@ import java.time.Instant;
  */
 public final class SessionRecordCodec {
 
-    private static final byte VERSION = 1;
+    /** Version 2 added the origin, the realm and the authentication time; version 1 no longer decodes. */
+    private static final byte VERSION = 2;
     private static final int MAX_STRING = 1024;
     private static final int MAX_SECRET = 16 * 1024;
     private static final int FLAG_SNI = 1;
@@ -48,6 +49,10 @@ public final class SessionRecordCodec {
             byte[] id = record.id().bytes();
             out.writeByte(id.length);
             out.write(id);
+            byte[] origin = record.origin().bytes();
+            out.writeByte(origin.length);
+            out.write(origin);
+            writeString(out, record.realm());
             writeString(out, record.protocol());
             writeString(out, record.cipherSuite());
             writeString(out, record.hostConfig());
@@ -55,6 +60,7 @@ public final class SessionRecordCodec {
                 writeString(out, record.sniHost());
             }
             writeInstant(out, record.created());
+            writeInstant(out, record.authenticated());
             writeInstant(out, record.expires());
             if (record.lastResumed() != null) {
                 writeInstant(out, record.lastResumed());
@@ -94,19 +100,16 @@ public final class SessionRecordCodec {
             if ((flags & ~(FLAG_SNI | FLAG_LAST_RESUMED | FLAG_PEER | FLAG_NODE)) != 0) {
                 throw new MalformedRecordException("unknown flags");
             }
-            int idLength = in.get() & 0xFF;
-            if (idLength < 1 || idLength > SessionId.MAX_LENGTH) {
-                throw new MalformedRecordException("bad session ID length");
-            }
-            byte[] id = new byte[idLength];
-            in.get(id);
             SessionRecord.Builder b = SessionRecord.builder()
-                    .id(SessionId.of(id))
+                    .id(readId(in))
+                    .origin(readId(in))
+                    .realm(readString(in))
                     .protocol(readString(in))
                     .cipherSuite(readString(in))
                     .hostConfig(readString(in));
             b.sniHost((flags & FLAG_SNI) != 0 ? readString(in) : null);
             b.created(readInstant(in));
+            b.authenticated(readInstant(in));
             b.expires(readInstant(in));
             b.lastResumed((flags & FLAG_LAST_RESUMED) != 0 ? readInstant(in) : null);
             b.resumeCount(in.getLong());
@@ -129,6 +132,16 @@ public final class SessionRecordCodec {
         } catch (IllegalArgumentException | NullPointerException | java.time.DateTimeException e) {
             throw new MalformedRecordException("inconsistent record");
         }
+    }
+
+    private static SessionId readId(ByteBuffer in) throws MalformedRecordException {
+        int length = in.get() & 0xFF;
+        if (length < 1 || length > SessionId.MAX_LENGTH) {
+            throw new MalformedRecordException("bad session ID length");
+        }
+        byte[] id = new byte[length];
+        in.get(id);
+        return SessionId.of(id);
     }
 
     private static void writeString(DataOutputStream out, String s) throws IOException {

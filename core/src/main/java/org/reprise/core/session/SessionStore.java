@@ -24,7 +24,8 @@ import org.jspecify.annotations.Nullable;
 public interface SessionStore extends AutoCloseable {
 
     /**
-     * Keeps a session, replacing any record with the same ID.
+     * Keeps a session, replacing any record with the same ID; a session that a standing purge covers (see
+     * {@link #isPurged}) is not kept.
      *
      * @param record the session
      */
@@ -54,7 +55,9 @@ public interface SessionStore extends AutoCloseable {
     }
 
     /**
-     * Forgets one session: it will not resume again.
+     * Forgets one session and every session renewed from it ({@link SessionRecord#origin()}): none will resume
+     * again. The purge stands as long as they could have lived: a write in flight, a copy of the row put back,
+     * a renewal made from it later, is not kept and does not resume.
      *
      * @param id the session ID
      * @return whether a record was removed
@@ -62,11 +65,26 @@ public interface SessionStore extends AutoCloseable {
     boolean remove(SessionId id);
 
     /**
-     * Forgets every session.
+     * Forgets every session of one realm, and every session renewed later from one of them.
      *
+     * @param realm the realm ({@link SessionRecord#realm()})
      * @return how many records were removed
      */
-    long removeAll();
+    long removeAll(String realm);
+
+    /**
+     * Whether a purge this node knows of covers the session, answered from memory without I/O: for a session
+     * that reaches the server in a ticket rather than from the store. A purge made on another node is known
+     * here once this node has heard of it (the JDBC store: within its purge poll interval). The default knows
+     * no purge.
+     *
+     * @param record a session, found in a ticket
+     * @param now    the current time
+     * @return whether the session, or the one it was renewed from, was purged
+     */
+    default boolean isPurged(SessionRecord record, Instant now) {
+        return false;
+    }
 
     /**
      * Lists sessions that are not expired at {@code now}, filtered, sorted and paged.

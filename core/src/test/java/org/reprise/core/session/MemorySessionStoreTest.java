@@ -1,5 +1,6 @@
 package org.reprise.core.session;
 
+import java.time.Clock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -37,7 +38,7 @@ class MemorySessionStoreTest {
      */
     private final Instant now = TestRecords.now();
 
-    private final MemorySessionStore store = new MemorySessionStore(10_000);
+    private final MemorySessionStore store = new MemorySessionStore(10_000, Clock.systemUTC());
 
     private SessionRecord store(SessionRecord.Builder builder) {
         SessionRecord record = builder.build();
@@ -56,7 +57,7 @@ class MemorySessionStoreTest {
     @ParameterizedTest
     @ValueSource(longs = {0, -1})
     void rejectsMaximumSizeBelowOne(long maximumSize) {
-        assertThrows(IllegalArgumentException.class, () -> new MemorySessionStore(maximumSize));
+        assertThrows(IllegalArgumentException.class, () -> new MemorySessionStore(maximumSize, Clock.systemUTC()));
     }
 
     @Test
@@ -108,7 +109,7 @@ class MemorySessionStoreTest {
             store(n);
         }
 
-        assertEquals(10, store.removeAll());
+        assertEquals(10, store.removeAll(TestRecords.REALM));
 
         for (long n = 0; n < 10; n++) {
             assertNull(store.retrieve(TestRecords.id(n), now));
@@ -119,7 +120,7 @@ class MemorySessionStoreTest {
 
     @Test
     void whenFullDropsTheSessionsStoredLongestAgo() {
-        MemorySessionStore small = new MemorySessionStore(100);
+        MemorySessionStore small = new MemorySessionStore(100, Clock.systemUTC());
         for (long n = 0; n < 1_000; n++) {
             small.store(TestRecords.record(n, now).build());
         }
@@ -138,7 +139,7 @@ class MemorySessionStoreTest {
      */
     @Test
     void aFullStoreOfOftenResumedSessionsStillTakesNewOnes() {
-        MemorySessionStore small = new MemorySessionStore(100);
+        MemorySessionStore small = new MemorySessionStore(100, Clock.systemUTC());
         for (long n = 0; n < 100; n++) {
             small.store(TestRecords.record(n, now).build());
         }
@@ -160,7 +161,7 @@ class MemorySessionStoreTest {
 
     @Test
     void aReplacedSessionKeepsItsPlaceAsTheNewestAndIsCountedOnce() {
-        MemorySessionStore small = new MemorySessionStore(3);
+        MemorySessionStore small = new MemorySessionStore(3, Clock.systemUTC());
         for (long n = 0; n < 3; n++) {
             small.store(TestRecords.record(n, now).build());
         }
@@ -197,7 +198,7 @@ class MemorySessionStoreTest {
         /** Far below the ~300 bytes a queued record took: any copy per resumption shows. */
         private static final long HEAP_SLACK = 32L << 20;
 
-        private final MemorySessionStore small = new MemorySessionStore(100);
+        private final MemorySessionStore small = new MemorySessionStore(100, Clock.systemUTC());
 
         @Test
         void aMillionResumptionsOfOneSessionKeepOneRecordAndTheirCount() {
@@ -298,7 +299,7 @@ class MemorySessionStoreTest {
             ExecutorService pool = Executors.newFixedThreadPool(THREADS);
             try {
                 for (int round = 1; round <= ROUNDS; round++) {
-                    MemorySessionStore small = new MemorySessionStore(MAXIMUM_SIZE);
+                    MemorySessionStore small = new MemorySessionStore(MAXIMUM_SIZE, Clock.systemUTC());
 
                     storeConcurrently(pool, small, batches);
 
@@ -513,7 +514,7 @@ class MemorySessionStoreTest {
     void pagesCorrectlyThrough100000Records() {
         int count = 100_000;
         int pageSize = SessionQuery.MAX_LIMIT;
-        MemorySessionStore big = new MemorySessionStore(2L * count);
+        MemorySessionStore big = new MemorySessionStore(2L * count, Clock.systemUTC());
         List<Long> insertionOrder = new ArrayList<>(LongStream.range(0, count).boxed().toList());
         Collections.shuffle(insertionOrder, new Random(42));
         for (long n : insertionOrder) {

@@ -11,6 +11,8 @@ final class TestRecords {
 
     /** The secret state every record starts with: easy to spot in a string that leaks it. */
     static final String SECRET_TEXT = "TOPSECRET";
+    /** The realm of every record made here. */
+    static final String REALM = "test-realm";
 
     /** How long after {@code created} a record from {@link #record} expires. */
     static final Duration LIFETIME = Duration.ofHours(1);
@@ -44,6 +46,7 @@ final class TestRecords {
     static SessionRecord.Builder record(long n, Instant created) {
         return SessionRecord.builder()
                 .id(id(n))
+                .realm(REALM)
                 .protocol("TLSv1.2")
                 .cipherSuite("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")
                 .hostConfig("_default_")

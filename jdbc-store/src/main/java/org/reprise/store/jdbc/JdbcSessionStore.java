@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,8 +33,9 @@ import org.reprise.core.session.SessionStore;
  *   <li>{@link #store}: the cache at once, the database later, through {@link WriteBehind}.</li>
  *   <li>{@link #recordResumption}: the same way, as a small update of the row's resume count and last
  *       resumption, which touches only a row that is still there.</li>
- *   <li>{@link #remove}, {@link #removeAll}: delete and record a purge in one transaction; every node's
- *       {@link PurgePoller} then drops the sessions from its cache.</li>
+ *   <li>{@link #remove}, {@link #removeAll}: delete (a session with the sessions renewed from it; a realm's)
+ *       and record a purge in one transaction; every node's {@link PurgePoller} then drops the sessions from
+ *       its cache, and its cache's tombstones answer {@link #isPurged}.</li>
  *   <li>{@link #sweepExpired}: this node's cache, then batches of 1,000 rows, safe on every node at once.</li>
  * </ul>
  *
@@ -83,6 +83,9 @@ final class JdbcSessionStore implements SessionStore {
 
     @Override
     public void store(SessionRecord record) {
+        if (cache.isPurged(record, record.created())) {
+            return;
+        }
         cache.put(record);
         writes.offer(WriteBehind.Write.session(record));
     }
@@ -112,54 +115,66 @@ final class JdbcSessionStore implements SessionStore {
     }
 
     @Override
+    public boolean isPurged(SessionRecord record, Instant now) {
+        return cache.isPurged(record, now);
+    }
+
+    @Override
     public boolean remove(SessionId id) {
         long now = db.clock().millis();
         long cachedExpiry = cache.expiryOf(id);
         boolean cached = cache.invalidate(id);
         writes.discard(id);
         int deleted = db.callInTransaction("remove", (c, d) -> {
-            long expires = Math.max(cachedExpiry, latestExpiry(c, " WHERE id = ?", id));
+            // A session renewed from this one expires no later than it (SessionLifetime), so its expiry bounds
+            // the whole line's
+            long expires = Math.max(cachedExpiry, latestExpiry(c, " WHERE id = ? OR origin = ?", id.hex(), id.hex()));
             // Standing past the purge log's minute only as long as a session that was there could live:
             // for an ID nobody stored, that would let callers grow the table
-            purges.append(c, id, now, Math.max(expires, now + PurgePoller.RETENTION.toMillis()));
-            return deleteRow(c, id);
+            purges.append(c, id, null, now, Math.max(expires, now + PurgePoller.RETENTION.toMillis()));
+            return deleteLine(c, id);
         });
         return deleted > 0 || cached;
     }
 
     @Override
-    public long removeAll() {
+    public long removeAll(String realm) {
         long now = db.clock().millis();
-        cache.invalidateAll();
+        cache.invalidateRealm(realm);
         writes.discardAll();
         return db.callInTransaction("remove all", (c, d) -> {
-            long expires = latestExpiry(c, "", null);
-            purges.append(c, null, now, Math.max(expires, now + PurgePoller.RETENTION.toMillis()));
-            try (Statement st = c.createStatement()) {
-                return (long) st.executeUpdate("DELETE FROM " + table);
+            long expires = latestExpiry(c, " WHERE realm = ?", realm);
+            purges.append(c, null, realm, now, Math.max(expires, now + PurgePoller.RETENTION.toMillis()));
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE realm = ?")) {
+                ps.setString(1, realm);
+                return (long) ps.executeUpdate();
             }
         });
     }
 
     /**
-     * Another node purged a session (or all, for null): drops it from this node's cache and forgets this
-     * node's queued writes of it.
+     * Another node purged a session (or a realm's, for a null ID; every realm's for both null): drops them from
+     * this node's cache and forgets this node's queued writes of them.
      */
-    void purgedElsewhere(@Nullable SessionId id) {
-        if (id == null) {
-            cache.invalidateAll();
-            writes.discardAll();
-        } else {
+    void purgedElsewhere(@Nullable SessionId id, @Nullable String realm) {
+        if (id != null) {
             cache.invalidate(id);
             writes.discard(id);
+            return;
         }
+        if (realm == null) {
+            cache.invalidateAll();
+        } else {
+            cache.invalidateRealm(realm);
+        }
+        writes.discardAll();
     }
 
-    /** @return the latest expiry among the rows {@code where} selects, 0 if none */
-    private long latestExpiry(Connection c, String where, @Nullable SessionId id) throws SQLException {
+    /** @return the latest expiry among the rows {@code where} selects with its parameters {@code values}, 0 if none */
+    private long latestExpiry(Connection c, String where, String... values) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT MAX(expires) FROM " + table + where)) {
-            if (id != null) {
-                ps.setString(1, id.hex());
+            for (int i = 0; i < values.length; i++) {
+                ps.setString(i + 1, values[i]);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : 0;
@@ -284,6 +299,14 @@ final class JdbcSessionStore implements SessionStore {
             LOG.warning("Reprise JDBC store: deleted a session row that is sealed under this node's data key ID "
                     + reported + " but does not open (damaged, or changed in the database); further such rows"
                     + " are deleted and counted as store errors without a log line.");
+        }
+    }
+
+    private int deleteLine(Connection c, SessionId id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE id = ? OR origin = ?")) {
+            ps.setString(1, id.hex());
+            ps.setString(2, id.hex());
+            return ps.executeUpdate();
         }
     }
 

@@ -65,7 +65,7 @@ public final class JdbcStores implements ResumptionStores {
         Database db = new Database(source, tables, config.createSchema(), outage, config.clock(),
                 new DataKeyCheck(config.dataKeys(), config.dataKeyRollIn()));
         SecretCipher cipher = new SecretCipher(config.dataKeys());
-        SessionCache cache = new SessionCache(config.cacheSize());
+        SessionCache cache = new SessionCache(config.cacheSize(), config.clock());
         PurgeLog purges = new PurgeLog(tables);
         BudgetedExecutor lookups = new BudgetedExecutor(config.poolSize(), config.retrieveBudget(), outage,
                 "reprise-jdbc-lookup" + suffix);

@@ -116,10 +116,10 @@ final class PurgePoller implements AutoCloseable {
         }
         for (PurgeLog.Purge purge : found) {
             if (purge.sessionId() == null) {
-                sessions.purgedElsewhere(null);
+                sessions.purgedElsewhere(null, purge.realm());
             } else {
                 try {
-                    sessions.purgedElsewhere(SessionId.fromHex(purge.sessionId()));
+                    sessions.purgedElsewhere(SessionId.fromHex(purge.sessionId()), null);
                 } catch (IllegalArgumentException notAnId) {
                     cache.invalidateAll();
                 }

@@ -69,7 +69,17 @@ final class Schema {
                                 + " (SELECT 1 FROM " + t.purgeCounter() + " WHERE id = 1)")),
                 new Step(4, "purge tombstones", List.of(
                         "ALTER TABLE " + t.purges() + " ADD COLUMN IF NOT EXISTS keep_until BIGINT",
-                        index(t, t.purges(), "session_id", "session_id"))));
+                        index(t, t.purges(), "session_id", "session_id"))),
+                // Rows sealed before bind neither realm, origin nor authentication time and no longer open:
+                // dropped here rather than one by one as damaged rows (their clients make a full handshake)
+                new Step(5, "realms and session lines", List.of(
+                        "DELETE FROM " + s,
+                        "ALTER TABLE " + s + " ADD COLUMN IF NOT EXISTS origin " + text,
+                        "ALTER TABLE " + s + " ADD COLUMN IF NOT EXISTS realm " + text,
+                        "ALTER TABLE " + s + " ADD COLUMN IF NOT EXISTS authenticated BIGINT",
+                        index(t, s, "origin", "origin"),
+                        index(t, s, "realm", "realm"),
+                        "ALTER TABLE " + t.purges() + " ADD COLUMN IF NOT EXISTS realm " + text)));
     }
 
     /** @return the version this code needs */

@@ -1,5 +1,6 @@
 package org.reprise.store.jdbc;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -9,16 +10,26 @@ import org.reprise.core.session.SessionRecord;
 
 /**
  * This node's sessions in memory, in front of the database: core's bounded, expiring memory store, plus
- * an invalidation counter so that a lookup racing with a purge cannot put the purged session back.
- * Thread-safe.
+ * an invalidation counter so that a lookup racing with a purge cannot put the purged session back. The
+ * memory store's tombstones are this node's knowledge of purges (its own and those it heard of), which
+ * {@link #isPurged} answers from. Thread-safe.
  */
 final class SessionCache {
 
-    private final MemorySessionStore sessions;
+    private final int size;
+    private final Clock clock;
+    private volatile MemorySessionStore sessions;
     private final AtomicLong invalidations = new AtomicLong();
 
-    SessionCache(int size) {
-        this.sessions = new MemorySessionStore(size);
+    SessionCache(int size, Clock clock) {
+        this.size = size;
+        this.clock = clock;
+        this.sessions = new MemorySessionStore(size, clock);
+    }
+
+    /** @return whether a purge this node knows of covers the session */
+    boolean isPurged(SessionRecord record, Instant now) {
+        return sessions.isPurged(record, now);
     }
 
     /** @return the cached session, or null if there is none or it has expired at {@code now} */
@@ -67,8 +78,18 @@ final class SessionCache {
         return sessions.remove(id);
     }
 
+    /** Drops one realm's sessions, and stands for it against the sessions authenticated up to now. */
+    void invalidateRealm(String realm) {
+        invalidations.incrementAndGet();
+        sessions.removeAll(realm);
+    }
+
+    /**
+     * Drops everything, tombstones included: for a node that missed purges and no longer knows which. The
+     * database's tombstones still cover every lookup.
+     */
     void invalidateAll() {
         invalidations.incrementAndGet();
-        sessions.removeAll();
+        sessions = new MemorySessionStore(size, clock);
     }
 }

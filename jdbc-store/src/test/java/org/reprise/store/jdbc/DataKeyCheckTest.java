@@ -93,7 +93,7 @@ class DataKeyCheckTest {
 
             assertThrows(SessionStoreUnavailableException.class, () -> refused.ticketKeyStore().load());
             assertThrows(SessionStoreUnavailableException.class, () -> refused.ticketKeyStore().removeBelow(99));
-            assertThrows(SessionStoreUnavailableException.class, () -> refused.sessionStore().removeAll());
+            assertThrows(SessionStoreUnavailableException.class, () -> refused.sessionStore().removeAll(Sessions.REALM));
             assertEquals(1, JdbcSessionStoreTest.count(f, "sessions"));
             assertEquals(1, JdbcSessionStoreTest.count(f, "ticket_keys"));
         }

@@ -95,7 +95,7 @@ class JdbcSessionStoreTest {
 
                 JdbcStores b = f.node("b");
                 if (purgeAll) {
-                    assertEquals(1, b.sessionStore().removeAll());
+                    assertEquals(1, b.sessionStore().removeAll(Sessions.REALM));
                 } else {
                     assertTrue(b.sessionStore().remove(record.id()));
                 }
@@ -279,7 +279,7 @@ class JdbcSessionStoreTest {
             assertTrue(a.flush(FLUSH));
             records.forEach(r -> assertNotNull(b.sessionStore().retrieve(r.id(), Sessions.now())));
 
-            assertEquals(3, a.sessionStore().removeAll());
+            assertEquals(3, a.sessionStore().removeAll(Sessions.REALM));
 
             for (SessionRecord r : records) {
                 assertGoneOnceItsPurgeIsPolled(b.sessionStore(), r);

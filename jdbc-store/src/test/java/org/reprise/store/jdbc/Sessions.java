@@ -12,6 +12,8 @@ import org.reprise.core.session.SessionRecord;
 /** Session records for tests: unique IDs, random secrets, times to the millisecond as the database keeps them. */
 final class Sessions {
 
+    /** The realm of every session made here. */
+    static final String REALM = "reprise-test";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final AtomicLong NEXT = new AtomicLong(RANDOM.nextInt(1 << 20) * 1_000_000L);
 
@@ -48,6 +50,7 @@ final class Sessions {
         RANDOM.nextBytes(secret);
         return SessionRecord.builder()
                 .id(newId())
+                .realm(REALM)
                 .protocol("TLSv1.2")
                 .cipherSuite("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")
                 .hostConfig("_default_")

@@ -1,6 +1,6 @@
 package org.reprise.tomcat;
 
-import java.nio.file.Files;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -8,11 +8,11 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.reprise.core.metrics.ResumptionMetrics;
+import org.reprise.store.jdbc.DataKeys;
 import org.reprise.store.jdbc.JdbcStoreProvider;
 import org.reprise.store.jdbc.JdbcStores;
 
@@ -39,14 +39,13 @@ final class ClusterDatabase implements AutoCloseable {
     ClusterDatabase(Path dir, String label) throws Exception {
         SecureRandom random = new SecureRandom();
         this.prefix = label + Long.toHexString(random.nextLong() & 0xffffffffL) + "_";
-        this.dataKey = Files.writeString(Files.createDirectories(dir).resolve("data.key"), newKeyLine());
+        this.dataKey = newKeyFile(dir.resolve("data.key"));
     }
 
-    /** @return the text of a data key file holding one new random key */
-    static String newKeyLine() {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        return Base64.getEncoder().encodeToString(key) + "\n";
+    /** @return a new data key file holding one new random key, mode 600 as the store requires */
+    static Path newKeyFile(Path file) throws IOException {
+        DataKeys.generate(file);
+        return file;
     }
 
     /**

@@ -239,7 +239,7 @@ class ClusterTest {
     void aNodeWhoseDataKeyOpensNoRowInUseRefusesToStartUnlessRollingIn() throws Exception {
         try (TestServer a = node("a")) {
             awaitRow(field(connect(a, dir.resolve("s.pem"), true, "-tls1_2", "-no_ticket"), "Session-ID"));
-            Path wrongKey = Files.writeString(dir.resolve("wrong.key"), ClusterDatabase.newKeyLine());
+            Path wrongKey = ClusterDatabase.newKeyFile(dir.resolve("wrong.key"));
 
             Exception refused = assertThrows(Exception.class, () -> wrongKeyNode("wrong", wrongKey).close());
             String messages = causeChain(refused);

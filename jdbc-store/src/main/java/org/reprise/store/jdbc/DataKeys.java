@@ -18,8 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
@@ -49,7 +47,6 @@ public final class DataKeys {
     /** Length of a data key in bytes (AES-256). */
     public static final int KEY_LENGTH = 32;
 
-    private static final Logger LOG = Logger.getLogger(DataKeys.class.getPackageName());
     private static final Pattern SEPARATORS = Pattern.compile("[\\s,]+");
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
@@ -62,16 +59,18 @@ public final class DataKeys {
     }
 
     /**
-     * Reads a key file. Warns (without failing) when others than its owner may read it.
+     * Reads a key file, which only its owner may use: on a file system with POSIX permissions, a file that
+     * grants its group or others any access (read, write or execute) is refused before it is read.
      *
      * @param file the key file
      * @return its keys, the first one encrypting
      * @throws IOException if the file cannot be read
-     * @throws IllegalArgumentException if it holds no key or a line that is not a key
+     * @throws IllegalArgumentException if others than its owner may use it (the message says what to run),
+     *                                  or it holds no key or a line that is not a key
      */
     public static DataKeys fromFile(Path file) throws IOException {
+        refuseIfShared(file);
         String text = Files.readString(file, StandardCharsets.US_ASCII);
-        warnIfShared(file);
         try {
             return parse(text);
         } catch (IllegalArgumentException e) {
@@ -189,18 +188,26 @@ public final class DataKeys {
         }
     }
 
-    private static void warnIfShared(Path file) {
+    /**
+     * A key file that its group or others may read is a key anyone with that account (or a backup of the
+     * file system) holds; one they may write lets them plant the key that seals every new row. A warning in
+     * a log nobody reads did not stop that, so the file is refused. File systems without POSIX permissions
+     * (Windows) have no such bits to check.
+     */
+    private static void refuseIfShared(Path file) throws IOException {
+        if (!Files.getFileStore(file).supportsFileAttributeView("posix")) {
+            return;
+        }
+        Set<PosixFilePermission> permissions;
         try {
-            if (!Files.getFileStore(file).supportsFileAttributeView("posix")) {
-                return;
-            }
-            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-            if (permissions.stream().anyMatch(p -> !p.name().startsWith("OWNER_"))) {
-                LOG.warning("Reprise data key file " + file + " may be read by others than its owner; "
-                        + "run: chmod 600 " + file);
-            }
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.log(Level.FINE, "cannot check the permissions of " + file, e);
+            permissions = Files.getPosixFilePermissions(file);
+        } catch (UnsupportedOperationException noPosix) {
+            return;
+        }
+        if (permissions.stream().anyMatch(p -> !p.name().startsWith("OWNER_"))) {
+            throw new IllegalArgumentException("data key file " + file + " grants access to others than its owner ("
+                    + PosixFilePermissions.toString(permissions) + "); anyone who may read it can open every secret"
+                    + " in the database. Run: chmod 600 " + file);
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -15,6 +16,8 @@ import java.util.Arrays;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DataKeysTest {
 
@@ -59,6 +62,23 @@ class DataKeysTest {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         assertEquals(made.keyIds(), DataKeys.fromFile(file).keyIds());
         assertThrows(FileAlreadyExistsException.class, () -> DataKeys.generate(file), "never replaces a key");
+    }
+
+    /** Any access for group or others (read, write or execute) refuses the file; the message says what to run. */
+    @ParameterizedTest
+    @ValueSource(strings = {"rw-r-----", "rw----r--", "rw--w----", "rw-----w-", "rw---x---", "rw------x"})
+    void aKeyFileGroupOrOthersMayUseIsRefused(String permissions) throws Exception {
+        assumeTrue(Files.getFileStore(dir).supportsFileAttributeView("posix"), "a file system with POSIX permissions");
+        Path file = Files.writeString(dir.resolve("shared.key"), TestKeys.line() + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(permissions));
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DataKeys.fromFile(file));
+
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains(permissions), e.getMessage());
+        assertTrue(e.getMessage().contains("chmod 600 " + file), e.getMessage());
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
+        assertEquals(1, DataKeys.fromFile(file).keyIds().size(), "read-only for its owner is fine");
     }
 
     @Test

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -51,8 +53,7 @@ class JdbcStoreProviderTest {
     @Test
     void theDataKeyComesFromAFileOrAnEnvironmentVariable() throws Exception {
         String key = TestKeys.line();
-        Path file = dir.resolve("reprise-data.key");
-        Files.writeString(file, key + "\n");
+        Path file = keyFile("reprise-data.key", key, "rw-------");
         String expectedId = DataKeys.parse(key).currentKeyId();
 
         assertEquals(expectedId, provider.config(Map.of("jdbcUrl", "jdbc:h2:mem:x", "dataKeyFile", file.toString()))
@@ -68,6 +69,33 @@ class JdbcStoreProviderTest {
         IllegalArgumentException unreadable = assertThrows(IllegalArgumentException.class, () -> provider.config(
                 Map.of("jdbcUrl", "jdbc:h2:mem:x", "dataKeyFile", dir.resolve("nope.key").toString())));
         assertTrue(unreadable.getMessage().contains("dataKeyFile"), unreadable.getMessage());
+    }
+
+    /**
+     * A data key file others than its owner may read (here: its group) is how a database backup plus a
+     * shared account becomes every secret: the connector does not start, and says which file, which setting
+     * and what to run.
+     */
+    @Test
+    void aDataKeyFileItsGroupMayReadStopsStartupSayingWhatToRun() throws Exception {
+        assumeTrue(Files.getFileStore(dir).supportsFileAttributeView("posix"), "a file system with POSIX permissions");
+        Path file = keyFile("shared.key", TestKeys.line(), "rw-r-----");
+        Map<String, String> attributes = Map.of("jdbcUrl", "jdbc:h2:mem:" + dir.getFileName(),
+                "dataKeyFile", file.toString());
+
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> provider.open(attributes, "a", new ResumptionMetrics()));
+
+        for (String expected : List.of("dataKeyFile", file.toString(), "chmod 600 " + file)) {
+            assertTrue(refused.getMessage().contains(expected), "no " + expected + " in: " + refused.getMessage());
+        }
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        JdbcStores started = provider.open(attributes, "a", new ResumptionMetrics());
+        try {
+            assertTrue(started.sessionStore().awaitReady(Duration.ofSeconds(30)), "mode 600 starts");
+        } finally {
+            started.close();
+        }
     }
 
     @Test
@@ -163,5 +191,14 @@ class JdbcStoreProviderTest {
     private void assertNamed(String attribute, Map<String, String> attributes) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> provider.config(attributes));
         assertTrue(e.getMessage().contains(attribute), attribute + " not named in: " + e.getMessage());
+    }
+
+    /** @return a new data key file holding {@code key}, with these permissions where the file system has them */
+    private Path keyFile(String name, String key, String permissions) throws Exception {
+        Path file = Files.writeString(dir.resolve(name), key + "\n");
+        if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(permissions));
+        }
+        return file;
     }
 }

@@ -30,7 +30,8 @@ public interface ConnectorBinding {
     /**
      * @param host one of the connector's SSLHostConfigs
      * @return how long its sessions and tickets stay resumable ({@code sessionTimeout}, 1 day when unset)
-     * @throws IllegalArgumentException if the host sets {@code sessionTimeout="0"}, which Reprise rejects
+     * @throws IllegalArgumentException if the host sets {@code sessionTimeout="0"} or more than 7 days (604800
+     *                                  seconds, the TLS 1.3 ticket lifetime limit), which Reprise rejects
      */
     Duration sessionTimeout(SSLHostConfig host);
 

@@ -41,6 +41,11 @@ final class ConnectorResumption implements ConnectorBinding {
     static final Duration STARTUP_WAIT = Duration.ofSeconds(10);
     /** Tomcat's default {@code sessionTimeout}. */
     static final Duration DEFAULT_TIMEOUT = Duration.ofDays(1);
+    /**
+     * The longest {@code sessionTimeout}: RFC 8446 4.6.1 caps a TLS 1.3 ticket's lifetime at 7 days, and a
+     * client discards a ticket announcing more, so a longer timeout could only fail silently.
+     */
+    static final Duration MAX_TIMEOUT = Duration.ofDays(7);
 
     private static final Log log = LogFactory.getLog(ConnectorResumption.class);
 
@@ -111,7 +116,17 @@ final class ConnectorResumption implements ConnectorBinding {
             throw new IllegalArgumentException("SSLHostConfig " + host.getHostName()
                     + ": sessionTimeout=\"0\" (no limit) is not supported by Reprise; set a number of seconds");
         }
-        return configured < 0 ? DEFAULT_TIMEOUT : Duration.ofSeconds(configured);
+        if (configured < 0) {
+            return DEFAULT_TIMEOUT;
+        }
+        Duration timeout = Duration.ofSeconds(configured);
+        if (timeout.compareTo(MAX_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("SSLHostConfig " + host.getHostName() + ": sessionTimeout=\""
+                    + configured + "\" is above Reprise's limit of 7 days (" + MAX_TIMEOUT.toSeconds() + " seconds),"
+                    + " the longest lifetime a TLS 1.3 ticket may have (RFC 8446 4.6.1); set at most "
+                    + MAX_TIMEOUT.toSeconds());
+        }
+        return timeout;
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -196,6 +197,28 @@ class ConnectorSettingsTest {
     @Test
     void unlimitedSessionTimeoutStopsStartup() throws Exception {
         assertStartFailsNaming("sessionTimeout", hostSpec("bad", h -> h.setSessionTimeout(0)));
+    }
+
+    /**
+     * RFC 8446 4.6.1: a TLS 1.3 server must not announce a ticket lifetime above 7 days (604800 s), and a
+     * client drops a ticket that says more. A longer sessionTimeout stops the start, naming the setting, the
+     * SSLHostConfig and the limit, as ticketKeyRotation's 7-day ceiling does.
+     */
+    @Test
+    void aSessionTimeoutAboveSevenDaysStopsStartup() throws Exception {
+        String messages = assertStartFailsNaming("sessionTimeout",
+                hostSpec("bad", h -> h.setSessionTimeout(7 * 24 * 3600 + 1)));
+        for (String expected : List.of("SSLHostConfig " + HOST, "604801", "7 days", "604800")) {
+            assertTrue(messages.contains(expected), "no " + expected + " in:\n" + messages);
+        }
+    }
+
+    @Test
+    void aSessionTimeoutOfSevenDaysStarts() throws Exception {
+        try (TestServer server = TestServer.start(dir, hostSpec("week", h -> h.setSessionTimeout(7 * 24 * 3600)))) {
+            assertKeyTimes(server, A, ResumptionSettings.DEFAULT_TICKET_KEY_ROTATION, Duration.ofDays(7));
+            assertTrue(saveAndResume(server.port(A), true).reused(), "a week-long session resumes");
+        }
     }
 
     @Test

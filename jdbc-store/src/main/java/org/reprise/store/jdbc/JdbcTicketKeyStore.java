@@ -20,14 +20,21 @@ import org.reprise.core.ticket.TicketKeyStore;
 /**
  * Ticket keys in the database, shared by every node: the {@code generation} primary key is the unique
  * constraint that lets exactly one node claim each new generation, which is all leaderless rotation
- * needs. Key bytes are sealed with the data key, bound to their generation and name. A key that does not
- * open here is reported in {@link #contents()} as unreadable (counted once, logged once with its data key
+ * needs. Key bytes are sealed with the data key, bound to their generation, name and times (created,
+ * encrypt_until, decrypt_until), so that someone who can write to the table without the data key cannot keep
+ * a key sealing or opening tickets longer than it was made for: a rewritten row no longer opens. A key that
+ * does not open here is reported in {@link #contents()} as unreadable (counted once, logged once with its data key
  * ID), never deleted for it: the other nodes may well be able to use it. Thread-safe.
  */
 final class JdbcTicketKeyStore implements TicketKeyStore {
 
     private static final Logger LOG = Logger.getLogger(JdbcTicketKeyStore.class.getPackageName());
-    private static final String PURPOSE = "reprise ticket key";
+    /**
+     * Names what the associated data binds. Rows of the first format ("reprise ticket key": generation and
+     * name only) do not open under it: they are unreadable rows, left to expire, and the ring stores a new key
+     * above them (the data key check judges by data key ID, so a node upgraded onto them still starts).
+     */
+    private static final String PURPOSE = "reprise ticket key v2";
     private static final HexFormat HEX = HexFormat.of();
     /** Bounds what a table full of foreign rows can make this node remember and log. */
     private static final int MAX_REPORTED_GENERATIONS = 1000;
@@ -66,12 +73,15 @@ final class JdbcTicketKeyStore implements TicketKeyStore {
                 while (rs.next()) {
                     long generation = rs.getLong(1);
                     String keyId = rs.getString(3);
+                    Instant created = Instant.ofEpochMilli(rs.getLong(5));
+                    Instant encryptUntil = Instant.ofEpochMilli(rs.getLong(6));
                     Instant decryptUntil = Instant.ofEpochMilli(rs.getLong(7));
                     byte @Nullable [] name = parseName(rs.getString(2));
-                    byte @Nullable [] bytes = name == null ? null
-                            : cipher.open(keyId, rs.getBytes(4), associatedData(generation, name));
-                    @Nullable TicketKey key = bytes == null || name == null ? null : key(generation, name, bytes,
-                            Instant.ofEpochMilli(rs.getLong(5)), Instant.ofEpochMilli(rs.getLong(6)), decryptUntil);
+                    // the times read are the times bound: a row whose times were changed does not open
+                    byte @Nullable [] bytes = name == null ? null : cipher.open(keyId, rs.getBytes(4),
+                            associatedData(generation, name, created, encryptUntil, decryptUntil));
+                    @Nullable TicketKey key = bytes == null || name == null ? null
+                            : key(generation, name, bytes, created, encryptUntil, decryptUntil);
                     if (key == null) {
                         unreadable.add(new UnreadableKey(generation, decryptUntil, String.valueOf(keyId)));
                         skip(generation, keyId);
@@ -109,7 +119,8 @@ final class JdbcTicketKeyStore implements TicketKeyStore {
     public boolean add(TicketKey key) {
         byte[] name = key.name();
         byte[] bytes = key.keyBytes();
-        SecretCipher.Sealed sealed = cipher.seal(bytes, associatedData(key.generation(), name));
+        SecretCipher.Sealed sealed = cipher.seal(bytes, associatedData(key.generation(), name, key.created(),
+                key.encryptUntil(), key.decryptUntil()));
         Arrays.fill(bytes, (byte) 0);
         return db.call("add ticket key", (c, d) -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (generation, name, key_id,"
@@ -142,19 +153,30 @@ final class JdbcTicketKeyStore implements TicketKeyStore {
         });
     }
 
-    /** Counts a row this node cannot open once, and says so once, naming its generation and data key ID. */
+    /**
+     * Counts a row this node cannot open once, and says so once, naming its generation and data key ID, and
+     * the likely cause: a data key this node lacks, or (under a key it has) a row that is not as it was sealed.
+     */
     private void skip(long generation, @Nullable String keyId) {
         if (reportedGenerations.size() < MAX_REPORTED_GENERATIONS && reportedGenerations.add(generation)) {
             metrics.ticketKeyUnreadable();
-            LOG.warning("Reprise JDBC store: ticket key generation " + generation + " (data key ID " + keyId
-                    + ") does not decrypt with this node's data keys (" + cipher.keyIds() + "); this node cannot"
-                    + " open tickets sealed under it, and leaves the row alone. Every node must have every data"
-                    + " key in use.");
+            String cause = cipher.hasKey(keyId)
+                    ? "does not open although this node has that data key: the row was changed in the database"
+                            + " (its times or name), or was written by a Reprise version that did not bind a key's"
+                            + " times, or by a node of another version"
+                    : "does not decrypt with this node's data keys (" + cipher.keyIds() + "). Every node must have"
+                            + " every data key in use";
+            LOG.warning("Reprise JDBC store: ticket key generation " + generation + " (data key ID " + keyId + ") "
+                    + cause + "; this node cannot open tickets sealed under it, and leaves the row alone until it"
+                    + " expires.");
         }
     }
 
-    private static byte[] associatedData(long generation, byte[] name) {
-        return SecretCipher.associatedData(PURPOSE,
-                ByteBuffer.allocate(Long.BYTES + name.length).putLong(generation).put(name).array());
+    /** Binds a key's bytes to its row: generation, name, and its times as the columns hold them (milliseconds). */
+    private static byte[] associatedData(long generation, byte[] name, Instant created, Instant encryptUntil,
+            Instant decryptUntil) {
+        return SecretCipher.associatedData(PURPOSE, ByteBuffer.allocate(4 * Long.BYTES + name.length)
+                .putLong(generation).put(name).putLong(created.toEpochMilli()).putLong(encryptUntil.toEpochMilli())
+                .putLong(decryptUntil.toEpochMilli()).array());
     }
 }

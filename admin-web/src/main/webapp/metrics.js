@@ -9,7 +9,8 @@
     ['storeErrors', 'Store errors'], ['keyRotations', 'Key rotations'], ['ticketsIssued', 'Tickets issued'],
     ['sessionsStored', 'Sessions stored'], ['storeWritesDropped', 'Store writes dropped'], ['sweeps', 'Sweeps'],
     ['sessionsSwept', 'Sessions swept'], ['ticketKeysUnreadable', 'Ticket keys this node cannot open'],
-    ['sessionsUnreadable', 'Sessions this node cannot open']];
+    ['sessionsUnreadable', 'Sessions this node cannot open'],
+    ['sessionsRefused', 'Sessions refused: store full']];
 
   function svg(tag, attrs, text) {
     var e = document.createElementNS(SVG, tag);

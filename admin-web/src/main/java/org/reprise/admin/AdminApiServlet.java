@@ -270,7 +270,8 @@ public final class AdminApiServlet extends HttpServlet {
                 "ticketsIssued", m.getTicketsIssued(), "sessionsStored", m.getSessionsStored(),
                 "storeWritesDropped", m.getStoreWritesDropped(), "sweeps", m.getSweeps(),
                 "sessionsSwept", m.getSessionsSwept(), "sweepMillis", m.getSweepMillis(),
-                "ticketKeysUnreadable", m.getTicketKeysUnreadable(), "sessionsUnreadable", m.getSessionsUnreadable());
+                "ticketKeysUnreadable", m.getTicketKeysUnreadable(), "sessionsUnreadable", m.getSessionsUnreadable(),
+                "sessionsRefused", m.getSessionsRefused());
         out.put("handshakesFullByProtocol", m.getHandshakesFullByProtocol());
         out.put("handshakesResumedByProtocol", m.getHandshakesResumedByProtocol());
         out.put("requestedByMechanism", m.getRequestedByMechanism());

@@ -57,6 +57,9 @@ public final class PrometheusText {
         t.simple(connectors, "reprise_sessions_unreadable_total",
                 "Session lookups that found a session under a data key this node lacks (left in place).",
                 ResumptionMetricsMXBean::getSessionsUnreadable);
+        t.simple(connectors, "reprise_sessions_refused_total",
+                "Sessions the store did not keep because it held jdbcMaxSessions rows.",
+                ResumptionMetricsMXBean::getSessionsRefused);
         t.family("reprise_sweep_seconds_total", "Time spent sweeping expired sessions.");
         connectors.forEach(c -> t.sample("reprise_sweep_seconds_total", labels("connector", c.name()),
                 c.metrics().getSweepMillis() / 1000.0));

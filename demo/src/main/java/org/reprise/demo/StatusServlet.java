@@ -100,6 +100,7 @@ final class StatusServlet extends HttpServlet {
         counters.put("sweepMillis", metrics.sweepMillis());
         counters.put("ticketKeysUnreadable", metrics.ticketKeysUnreadable());
         counters.put("sessionsUnreadable", metrics.sessionsUnreadable());
+        counters.put("sessionsRefused", metrics.sessionsRefused());
         Map<String, @Nullable Object> body = new LinkedHashMap<>();
         body.put("protocol", connection.protocol());
         body.put("cipherSuite", connection.cipherSuite());
@@ -183,6 +184,7 @@ final class StatusServlet extends HttpServlet {
         out.println("<tr><td>sweep_millis</td>" + num(m.sweepMillis()) + "</tr>");
         out.println("<tr><td>ticket_keys_unreadable</td>" + num(m.ticketKeysUnreadable()) + "</tr>");
         out.println("<tr><td>sessions_unreadable</td>" + num(m.sessionsUnreadable()) + "</tr>");
+        out.println("<tr><td>sessions_refused</td>" + num(m.sessionsRefused()) + "</tr>");
         out.println("</table>");
 
         String hostPort = request.getServerName() + ":" + request.getServerPort();

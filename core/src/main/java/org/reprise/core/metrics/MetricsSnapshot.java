@@ -23,6 +23,7 @@ import java.util.Map;
  * @param sweepMillis                 the time all sweeps took, in milliseconds
  * @param ticketKeysUnreadable        stored ticket keys this node could not open, each counted once
  * @param sessionsUnreadable          lookups that found a session sealed under a data key this node lacks
+ * @param sessionsRefused             sessions not kept because the store was full
  */
 public record MetricsSnapshot(
         Map<String, Long> handshakesFullByProtocol,
@@ -39,7 +40,8 @@ public record MetricsSnapshot(
         long sessionsSwept,
         long sweepMillis,
         long ticketKeysUnreadable,
-        long sessionsUnreadable) {
+        long sessionsUnreadable,
+        long sessionsRefused) {
 
     /** Freezes the maps. */
     public MetricsSnapshot {

@@ -32,6 +32,7 @@ public final class ResumptionMetrics implements ResumptionMetricsMXBean {
     private final LongAdder sweepMillis = new LongAdder();
     private final LongAdder ticketKeysUnreadable = new LongAdder();
     private final LongAdder sessionsUnreadable = new LongAdder();
+    private final LongAdder sessionsRefused = new LongAdder();
 
     /** Makes counters that all start at zero. */
     public ResumptionMetrics() {
@@ -113,6 +114,14 @@ public final class ResumptionMetrics implements ResumptionMetricsMXBean {
     }
 
     /**
+     * Counts a session the store did not keep because it holds as many as it may (the JDBC store's
+     * {@code jdbcMaxSessions}): its client makes a full handshake next time on another node.
+     */
+    public void sessionRefused() {
+        sessionsRefused.increment();
+    }
+
+    /**
      * Counts one sweep of expired sessions.
      *
      * @param removed how many sessions it deleted
@@ -134,7 +143,7 @@ public final class ResumptionMetrics implements ResumptionMetricsMXBean {
                 byLabel(MissReason.values(), missesByReason),
                 storeErrors.sum(), keyRotations.sum(), ticketsIssued.sum(), sessionsStored.sum(),
                 storeWritesDropped.sum(), sweeps.sum(), sessionsSwept.sum(), sweepMillis.sum(),
-                ticketKeysUnreadable.sum(), sessionsUnreadable.sum());
+                ticketKeysUnreadable.sum(), sessionsUnreadable.sum(), sessionsRefused.sum());
     }
 
     private static Map<String, Long> byLabel(Enum<?>[] keys, LongAdder[] adders) {
@@ -236,6 +245,11 @@ public final class ResumptionMetrics implements ResumptionMetricsMXBean {
     @Override
     public long getSessionsUnreadable() {
         return sessionsUnreadable.sum();
+    }
+
+    @Override
+    public long getSessionsRefused() {
+        return sessionsRefused.sum();
     }
 
     @Override

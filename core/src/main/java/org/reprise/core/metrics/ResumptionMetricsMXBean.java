@@ -60,6 +60,12 @@ public interface ResumptionMetricsMXBean {
      */
     long getSessionsUnreadable();
 
+    /**
+     * @return sessions the store did not keep because it held as many as it may ({@code jdbcMaxSessions});
+     *         not zero means the limit is too low for the traffic, or clients are making sessions to fill it
+     */
+    long getSessionsRefused();
+
     /** @return full handshakes by protocol */
     Map<String, Long> getHandshakesFullByProtocol();
 

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
 import org.reprise.core.metrics.ResumptionMetrics;
@@ -63,9 +64,15 @@ final class JdbcSessionStore implements SessionStore {
     private final String selectOne;
     private final int queryTimeoutSeconds;
     private final Set<String> reportedKeyIds = ConcurrentHashMap.newKeySet();
+    private final long maxSessions;
+    /** The rows the table held at the last count, plus those this node wrote since; -1 before the first count. */
+    private final AtomicLong rowsHeld = new AtomicLong(-1);
+    /** Whether the table is full and that was logged; cleared once there is room again. */
+    private volatile boolean full;
 
     JdbcSessionStore(Database db, SecretCipher cipher, SessionCache cache, BudgetedExecutor lookups,
-            PurgeLog purges, ResumptionMetrics metrics, int writeQueueCapacity, String writerThreadName) {
+            PurgeLog purges, ResumptionMetrics metrics, int writeQueueCapacity, long maxSessions,
+            String writerThreadName) {
         this.db = db;
         this.table = db.tables().sessions();
         this.cipher = cipher;
@@ -74,6 +81,7 @@ final class JdbcSessionStore implements SessionStore {
         this.lookups = lookups;
         this.purges = purges;
         this.metrics = metrics;
+        this.maxSessions = maxSessions;
         this.selectOne = "SELECT " + String.join(", ", SessionRows.ALL_COLUMNS) + " FROM " + table
                 + " WHERE id = ? AND expires > ? AND " + purges.notPurged(table);
         // JDBC counts whole seconds; the budget itself is enforced by the executor
@@ -223,6 +231,7 @@ final class JdbcSessionStore implements SessionStore {
                     total += deleted;
                 } while (deleted > 0);
             }
+            rowsHeld.set(countRows(c));
             return total;
         });
     }
@@ -334,13 +343,23 @@ final class JdbcSessionStore implements SessionStore {
         }
         db.callInTransaction("write sessions", (c, d) -> {
             if (!latest.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement(d.upsert(table, SessionRows.ALL_COLUMNS, "id"))) {
-                    for (SessionRecord r : latest.values()) {
-                        rows.bind(ps, r);
-                        ps.addBatch();
+                long held = rowsHeld.get() >= 0 ? rowsHeld.get() : countRows(c);
+                long room = Math.max(0, Math.min(latest.size(), maxSessions - held));
+                refuse(latest.size() - room, held);
+                if (room > 0) {
+                    try (PreparedStatement ps = c.prepareStatement(d.upsert(table, SessionRows.ALL_COLUMNS, "id"))) {
+                        long written = 0;
+                        for (SessionRecord r : latest.values()) {
+                            if (written++ == room) {
+                                break;
+                            }
+                            rows.bind(ps, r);
+                            ps.addBatch();
+                        }
+                        ps.executeBatch();
                     }
-                    ps.executeBatch();
                 }
+                rowsHeld.set(held + room);
             }
             if (!resumed.isEmpty()) {
                 // Only a row that is still there: a resumption never brings back a purged session
@@ -357,6 +376,34 @@ final class JdbcSessionStore implements SessionStore {
             }
             return null;
         });
+    }
+
+    /**
+     * Sessions not written because the table holds {@code jdbcMaxSessions} rows: counted, and said once per
+     * time the table fills. They stay in this node's cache, so only a resumption on another node misses.
+     */
+    private void refuse(long refused, long held) {
+        if (refused == 0) {
+            full = false;
+            return;
+        }
+        for (long i = 0; i < refused; i++) {
+            metrics.sessionRefused();
+        }
+        if (!full) {
+            full = true;
+            LOG.warning("Reprise JDBC store: the table " + table + " holds " + held + " sessions, its limit"
+                    + " (jdbcMaxSessions=" + maxSessions + "); new sessions are not written (counted as"
+                    + " sessions_refused) until sweeps of expired rows make room. Raise jdbcMaxSessions if the"
+                    + " traffic needs it; otherwise clients are making sessions to fill the table.");
+        }
+    }
+
+    private long countRows(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table);
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
     }
 
     /** The resumptions of one session within one batch. */

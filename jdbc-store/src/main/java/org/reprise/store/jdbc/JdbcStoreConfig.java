@@ -15,6 +15,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class JdbcStoreConfig {
 
+    /** The default {@link #maxSessions()}: room for a busy cluster's day, well short of filling a disk. */
+    public static final long DEFAULT_MAX_SESSIONS = 10_000_000L;
+
     /** The least connection timeout HikariCP accepts. */
     public static final Duration MIN_CONNECTION_TIMEOUT = Duration.ofMillis(250);
     /** The longest purge poll interval: purges must reach every node within a second. */
@@ -36,6 +39,7 @@ public final class JdbcStoreConfig {
     private final Duration retrieveBudget;
     private final int writeQueueCapacity;
     private final int cacheSize;
+    private final long maxSessions;
     private final Duration purgePollInterval;
     private final Clock clock;
 
@@ -53,6 +57,7 @@ public final class JdbcStoreConfig {
         this.retrieveBudget = b.retrieveBudget;
         this.writeQueueCapacity = b.writeQueueCapacity;
         this.cacheSize = b.cacheSize;
+        this.maxSessions = b.maxSessions;
         this.purgePollInterval = b.purgePollInterval;
         this.clock = b.clock;
     }
@@ -130,6 +135,11 @@ public final class JdbcStoreConfig {
         return cacheSize;
     }
 
+    /** @return how many session rows the table may hold; past it, new sessions are not written */
+    public long maxSessions() {
+        return maxSessions;
+    }
+
     /** @return how often this node looks for purges made on other nodes */
     public Duration purgePollInterval() {
         return purgePollInterval;
@@ -148,7 +158,7 @@ public final class JdbcStoreConfig {
                 + ", tablePrefix=" + tablePrefix + ", createSchema=" + createSchema + ", dataKeys=" + dataKeys
                 + ", dataKeyRollIn=" + dataKeyRollIn
                 + ", retrieveBudget=" + retrieveBudget + ", writeQueueCapacity=" + writeQueueCapacity
-                + ", cacheSize=" + cacheSize + ", purgePollInterval=" + purgePollInterval + "]";
+                + ", cacheSize=" + cacheSize + ", maxSessions=" + maxSessions + ", purgePollInterval=" + purgePollInterval + "]";
     }
 
     /** Builds a {@link JdbcStoreConfig}. Not thread-safe. */
@@ -166,6 +176,7 @@ public final class JdbcStoreConfig {
         private Duration retrieveBudget = Duration.ofMillis(50);
         private int writeQueueCapacity = 10_000;
         private int cacheSize = 10_000;
+        private long maxSessions = DEFAULT_MAX_SESSIONS;
         private Duration purgePollInterval = Duration.ofMillis(250);
         private Clock clock = Clock.systemUTC();
 
@@ -302,6 +313,17 @@ public final class JdbcStoreConfig {
         }
 
         /**
+         * @param maxSessions how many session rows the table may hold, at least 1 (default 10,000,000): past it
+         *                    new sessions are not written (counted as {@code sessions_refused}), so that clients
+         *                    making full handshakes cannot fill the database
+         * @return this builder
+         */
+        public Builder maxSessions(long maxSessions) {
+            this.maxSessions = maxSessions;
+            return this;
+        }
+
+        /**
          * @param purgePollInterval how often to look for purges, 10 ms to 1 s (default 250 ms)
          * @return this builder
          */
@@ -352,6 +374,7 @@ public final class JdbcStoreConfig {
                     "between 1ms and 10s", retrieveBudget);
             check(writeQueueCapacity >= 1, "writeQueueCapacity", "at least 1", writeQueueCapacity);
             check(cacheSize >= 1, "cacheSize", "at least 1", cacheSize);
+            check(maxSessions >= 1, "jdbcMaxSessions", "at least 1", maxSessions);
             check(purgePollInterval.compareTo(Duration.ofMillis(10)) >= 0
                     && purgePollInterval.compareTo(MAX_PURGE_POLL_INTERVAL) <= 0, "purgePollInterval",
                     "between 10ms and 1s", purgePollInterval);

@@ -42,6 +42,8 @@ public final class JdbcStoreProvider implements StoreProvider {
     public static final String DATA_KEY_ENV = "dataKeyEnv";
     /** Whether this node's data key may be one that none of the rows in use is sealed under yet. */
     public static final String DATA_KEY_ROLL_IN = "dataKeyRollIn";
+    /** How many session rows the table may hold. */
+    public static final String JDBC_MAX_SESSIONS = "jdbcMaxSessions";
     /** The longest a handshake waits for a lookup. */
     public static final String RETRIEVE_BUDGET = "retrieveBudget";
     /** The JNDI name of a DataSource to use instead of {@code jdbcUrl}. */
@@ -51,7 +53,7 @@ public final class JdbcStoreProvider implements StoreProvider {
 
     private static final Set<String> ATTRIBUTES = Set.of(JDBC_URL, JDBC_USER, JDBC_PASSWORD, JDBC_PASSWORD_FILE,
             JDBC_POOL_SIZE, JDBC_TABLE_PREFIX, JDBC_CREATE_SCHEMA, DATA_KEY_FILE, DATA_KEY_ENV, DATA_KEY_ROLL_IN,
-            RETRIEVE_BUDGET, DATA_SOURCE_NAME);
+            RETRIEVE_BUDGET, DATA_SOURCE_NAME, JDBC_MAX_SESSIONS);
     private static final String MAKE_A_KEY = "make a key with: openssl rand -base64 32 > reprise-data.key; "
             + "chmod 600 reprise-data.key";
 
@@ -112,6 +114,10 @@ public final class JdbcStoreProvider implements StoreProvider {
         String rollIn = attributes.get(DATA_KEY_ROLL_IN);
         if (rollIn != null) {
             b.dataKeyRollIn(AttributeValues.bool(DATA_KEY_ROLL_IN, rollIn));
+        }
+        String maxSessions = attributes.get(JDBC_MAX_SESSIONS);
+        if (maxSessions != null) {
+            b.maxSessions(integer(JDBC_MAX_SESSIONS, maxSessions));
         }
         String budget = attributes.get(RETRIEVE_BUDGET);
         if (budget != null) {

@@ -70,7 +70,7 @@ public final class JdbcStores implements ResumptionStores {
         BudgetedExecutor lookups = new BudgetedExecutor(config.poolSize(), config.retrieveBudget(), outage,
                 "reprise-jdbc-lookup" + suffix);
         JdbcSessionStore sessions = new JdbcSessionStore(db, cipher, cache, lookups, purges,
-                metrics, config.writeQueueCapacity(), "reprise-jdbc-writer" + suffix);
+                metrics, config.writeQueueCapacity(), config.maxSessions(), "reprise-jdbc-writer" + suffix);
         JdbcTicketKeyStore ticketKeys = new JdbcTicketKeyStore(db, cipher, metrics);
         PurgePoller poller = new PurgePoller(db, purges, cache, sessions, config.purgePollInterval(), config.clock(),
                 "reprise-jdbc-purges" + suffix);

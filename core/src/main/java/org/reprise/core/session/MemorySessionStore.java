@@ -3,6 +3,7 @@ package org.reprise.core.session;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Purges stick: a {@link #remove removed} session stands as a tombstone until the last session of its line
  * could have expired, and a {@link #removeAll removed realm} until the sessions authenticated before it have;
  * a record they cover is neither kept by {@link #store} nor returned by {@link #retrieve}. Tombstones are
- * bounded by the size too.
+ * bounded by the size too: past it, those standing shortest go, with the sessions they still cover.
  *
  * <p>{@link #retrieve} checks each record's {@link SessionRecord#expires() expiry} against the caller's
  * clock, so an expired record is never returned; {@link #sweepExpired} frees them. Sessions are lost when
@@ -130,11 +131,31 @@ public final class MemorySessionStore implements SessionStore {
         // authentication; an unknown ID's line, at most that long from its making, which is no later than now.
         Instant authenticated = record != null ? record.authenticated() : clock.instant();
         tombstones.session(id, authenticated.plus(SessionLifetime.MAX));
+        if (tombstones.overCapacity()) {
+            trimTombstones();
+        }
         if (entry == null) {
             return false;
         }
         departed(entry);
         return record != null;
+    }
+
+    /**
+     * Drops a session from memory without purging it: for a cache in front of another store, which may
+     * hold the session again later. Unlike {@link #remove}, it leaves no tombstone.
+     *
+     * @param id the session ID
+     * @return whether a record was dropped
+     */
+    public boolean evict(SessionId id) {
+        Entry entry = sessions.remove(id);
+        if (entry == null) {
+            return false;
+        }
+        boolean held = entry.record != null;
+        departed(entry);
+        return held;
     }
 
     @Override
@@ -185,9 +206,35 @@ public final class MemorySessionStore implements SessionStore {
         return size.get();
     }
 
+    /** @return how many session purges the store keeps standing; for tests */
+    int tombstoneCount() {
+        return tombstones.sessionCount();
+    }
+
     /** @return how many places the arrival order holds, the removed sessions' included; for tests */
     long arrivalsQueued() {
         return arrivals.size();
+    }
+
+    /**
+     * Keeps the tombstones within the size. A tombstone let go no longer stops what it covered, so the
+     * sessions it still covers (the renewed ones, which {@link #remove} leaves in place) go first; one at a
+     * time, as this scans every session, which a trim to half the size makes rare.
+     */
+    private synchronized void trimTombstones() {
+        if (!tombstones.overCapacity()) {
+            return;
+        }
+        Instant now = clock.instant();
+        Map<SessionId, Instant> victims = tombstones.victims(now);
+        for (Entry entry : sessions.values()) {
+            SessionRecord r = entry.record;
+            if (r != null && (victims.containsKey(r.id()) || victims.containsKey(r.origin()))
+                    && sessions.remove(entry.id, entry)) {
+                departed(entry);
+            }
+        }
+        tombstones.drop(victims);
     }
 
     /** Removes this very entry (by identity), not a newer one stored under the same ID. */

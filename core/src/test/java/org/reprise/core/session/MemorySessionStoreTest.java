@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -20,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
@@ -535,5 +539,119 @@ class MemorySessionStoreTest {
         SessionPage tail = big.list(SessionQuery.builder().sort(SessionQuery.Sort.CREATED, true)
                 .page(count - 5, pageSize).build(), now);
         assertEquals(List.of(4L, 3L, 2L, 1L, 0L), idNumbers(tail), "descending: the oldest come last");
+    }
+
+    /** What a purge stops: the session, the sessions renewed from it, a realm's sessions, and what is in flight. */
+    @Nested
+    class Purges {
+
+        private final AtomicReference<Instant> time = new AtomicReference<>(now);
+        private final Clock clock = new Clock() {
+            @Override
+            public Instant instant() {
+                return time.get();
+            }
+
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        private final MemorySessionStore purging = new MemorySessionStore(100, clock);
+
+        /** A session renewed from {@code from} (a TLS 1.3 resumption's new ticket), made at {@code created}. */
+        private SessionRecord renewed(long n, SessionRecord from, Instant created) {
+            return TestRecords.record(n, created).origin(from.id()).authenticated(from.authenticated()).build();
+        }
+
+        @Test
+        void removingASessionStopsTheSessionsRenewedFromItEvenOnesStoredLater() {
+            SessionRecord first = TestRecords.record(1, now).build();
+            SessionRecord renewed = renewed(2, first, now.plusSeconds(1));
+            SessionRecord other = TestRecords.record(3, now).build();
+            purging.store(first);
+            purging.store(renewed);
+            purging.store(other);
+
+            assertTrue(purging.remove(first.id()));
+
+            assertNull(purging.retrieve(renewed.id(), now.plusSeconds(2)), "renewed before the purge");
+            assertTrue(purging.isPurged(renewed, now.plusSeconds(2)), "its ticket is purged too");
+            SessionRecord inFlight = renewed(4, first, now.plusSeconds(3));
+            purging.store(inFlight);
+            assertNull(purging.retrieve(inFlight.id(), now.plusSeconds(4)), "renewed while the purge ran");
+            purging.store(first);
+            assertNull(purging.retrieve(first.id(), now.plusSeconds(4)), "the purged session written back");
+            assertSame(other, purging.retrieve(other.id(), now.plusSeconds(4)), "another line stays");
+            assertFalse(purging.isPurged(other, now.plusSeconds(4)));
+        }
+
+        @Test
+        void removingAllOfARealmKeepsOtherRealmsAndSessionsMadeAfterwards() {
+            SessionRecord a = TestRecords.record(1, now).build();
+            SessionRecord b = TestRecords.record(2, now).realm("other").build();
+            purging.store(a);
+            purging.store(b);
+            time.set(now.plusSeconds(10));
+
+            assertEquals(1, purging.removeAll(TestRecords.REALM));
+
+            assertNull(purging.retrieve(a.id(), now.plusSeconds(11)));
+            assertSame(b, purging.retrieve(b.id(), now.plusSeconds(11)), "another realm's session stays");
+            SessionRecord renewedLater = renewed(3, a, now.plusSeconds(12));
+            purging.store(renewedLater);
+            assertNull(purging.retrieve(renewedLater.id(), now.plusSeconds(13)),
+                    "renewed after the purge from a session authenticated before it");
+            assertTrue(purging.isPurged(renewedLater, now.plusSeconds(13)));
+            SessionRecord fresh = TestRecords.record(4, now.plusSeconds(12)).build();
+            purging.store(fresh);
+            assertSame(fresh, purging.retrieve(fresh.id(), now.plusSeconds(13)), "a full handshake after the purge");
+            assertFalse(purging.isPurged(fresh, now.plusSeconds(13)));
+        }
+
+        /** Removing IDs nobody stored, all at one instant: the purges they leave stand equally long. */
+        @Test
+        void manyRemovesKeepNoMorePurgesThanTheSize() {
+            assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+                for (int i = 0; i < 1_000_000; i++) {
+                    purging.remove(TestRecords.id(i));
+                }
+            });
+            assertTrue(purging.tombstoneCount() <= 100, purging.tombstoneCount() + " purges kept");
+        }
+
+        @Test
+        void aPurgeLetGoToStayInBoundsTakesTheSessionsItCoveredWithIt() {
+            SessionRecord first = TestRecords.record(1, now).build();
+            SessionRecord renewed = renewed(2, first, now.plusSeconds(1));
+            purging.store(first);
+            purging.store(renewed);
+            assertTrue(purging.remove(first.id()));
+            // Later purges stand longer than the first one's, which goes first once there are too many
+            time.set(now.plusSeconds(60));
+            for (int i = 1_000; i < 1_200; i++) {
+                purging.remove(TestRecords.id(i));
+            }
+
+            assertNull(purging.retrieve(renewed.id(), now.plusSeconds(61)));
+        }
+
+        @Test
+        void evictingDropsASessionWithoutPurgingIt() {
+            SessionRecord record = TestRecords.record(1, now).build();
+            purging.store(record);
+
+            assertTrue(purging.evict(record.id()));
+
+            assertNull(purging.retrieve(record.id(), now));
+            assertFalse(purging.isPurged(record, now));
+            purging.store(record);
+            assertSame(record, purging.retrieve(record.id(), now), "stored again");
+        }
     }
 }

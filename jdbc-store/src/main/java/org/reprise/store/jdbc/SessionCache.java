@@ -62,7 +62,8 @@ final class SessionCache {
     void putUnlessInvalidatedSince(SessionRecord record, long mark) {
         sessions.store(record);
         if (invalidations.get() != mark) {
-            sessions.remove(record.id());
+            // Evicted, not removed: a remove would stand as a purge of this session, which may be live
+            sessions.evict(record.id());
         }
     }
 

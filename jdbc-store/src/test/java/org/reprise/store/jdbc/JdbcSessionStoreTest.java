@@ -338,7 +338,7 @@ class JdbcSessionStoreTest {
                 while (rs.next()) {
                     versions.add(rs.getInt(1));
                 }
-                assertEquals(List.of(1, 2, 3, 4), versions);
+                assertEquals(List.of(1, 2, 3, 4, 5), versions);
             }
         }
     }

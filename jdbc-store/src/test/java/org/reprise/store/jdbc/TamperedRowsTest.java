@@ -19,8 +19,9 @@ import org.reprise.core.session.SessionRecord;
 
 /**
  * Someone who can write to the sessions table but has no data key rewrites one column of a stored session:
- * another host, a later expiry, another engine, the row moved to another session ID. The session must not
- * resume in any of these shapes; the row is a bad row, counted as a store error.
+ * another host, a later expiry, another engine, another realm, origin or authentication time, the row
+ * moved to another session ID. The session must not resume in any of these shapes; the row is a bad row,
+ * counted as a store error.
  */
 class TamperedRowsTest {
 
@@ -41,7 +42,11 @@ class TamperedRowsTest {
                 new Rewrite("engine", "'openssl'"),
                 new Rewrite("peer_identity", "'CN=someone else'"),
                 new Rewrite("created", "created + 3600000"),
-                new Rewrite("expires", "expires + 86400000"))
+                new Rewrite("expires", "expires + 86400000"),
+                // out of its realm, out of its line (so a purge of its origin misses it), a later authentication
+                new Rewrite("realm", "'another-cluster'"),
+                new Rewrite("origin", "'" + "ab".repeat(32) + "'"),
+                new Rewrite("authenticated", "authenticated - 1"))
                 .map(rewrite -> Arguments.of(db, rewrite)));
     }
 

@@ -24,6 +24,11 @@ import org.reprise.store.jdbc.JdbcStores;
 final class ClusterDatabase implements AutoCloseable {
 
     static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test";
+    /**
+     * The resumptionName every node of the cluster shares: it is the realm sessions belong to, and Tomcat's
+     * own connector names differ by port, so nodes left with them would never resume each other's sessions.
+     */
+    static final String CLUSTER_NAME = "test-cluster";
     /** PostgreSQL's SQLSTATE for a table that does not exist. */
     private static final String UNDEFINED_TABLE = "42P01";
     private static final List<String> TABLES = List.of("sessions", "ticket_keys", "purges", "purge_counter",
@@ -49,7 +54,7 @@ final class ClusterDatabase implements AutoCloseable {
     }
 
     /**
-     * Points a node at this database: {@code store="jdbc"} and its attributes.
+     * Points a node at this database: {@code store="jdbc"} and its attributes, and the cluster's name.
      *
      * @param jdbcUrl the database, directly ({@link #POSTGRES}) or through a proxy
      * @param node    the node's name
@@ -58,6 +63,7 @@ final class ClusterDatabase implements AutoCloseable {
     TestServer.ConnectorSpec node(TestServer.ConnectorSpec spec, String jdbcUrl, String node) {
         spec.property("store", "jdbc");
         storeAttributes(jdbcUrl).forEach(spec::property);
+        spec.property("resumptionName", CLUSTER_NAME);
         return spec.property("node", node);
     }
 
@@ -67,7 +73,7 @@ final class ClusterDatabase implements AutoCloseable {
      * attributes, handed to the connector in its settings. The caller closes them once the node has stopped,
      * as the connector would have.
      *
-     * @param spec    gets the stores, the node's name and the counters they report to
+     * @param spec    gets the stores, the cluster's and the node's names and the counters they report to
      * @param jdbcUrl the database, directly ({@link #POSTGRES}) or through a proxy
      * @param node    the node's name
      * @return the stores {@code spec}'s connector uses
@@ -75,7 +81,7 @@ final class ClusterDatabase implements AutoCloseable {
     JdbcStores open(TestServer.ConnectorSpec spec, String jdbcUrl, String node) {
         ResumptionMetrics metrics = new ResumptionMetrics();
         JdbcStores stores = new JdbcStoreProvider().open(storeAttributes(jdbcUrl), node, metrics);
-        spec.settings(spec.settings.toBuilder().node(node).metrics(metrics).sessionStore(stores.sessionStore())
+        spec.settings(spec.settings.toBuilder().name(CLUSTER_NAME).node(node).metrics(metrics).sessionStore(stores.sessionStore())
                 .ticketKeyStore(stores.ticketKeyStore()).build());
         return stores;
     }

@@ -13,6 +13,8 @@ import org.jspecify.annotations.Nullable;
 public final class DemoOptions {
 
     private static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
+    /** Fixed rather than Tomcat's connector name, which holds the port: demos on other ports are one cluster. */
+    private static final String DEFAULT_CLUSTER = "reprise-demo";
 
     private static final OptionParser<DemoOptions> PARSER = new OptionParser<>("bin/demo",
             "Serves https://localhost:PORT/ from an embedded Tomcat whose TLS runs through Reprise.\n"
@@ -33,7 +35,10 @@ public final class DemoOptions {
             .option("--admin-password", "PASSWORD", null, "password of the user admin on /reprise-admin/ (default:"
                     + " a random one, printed at startup)", (o, v) -> o.adminPassword = nonBlank(v))
             .option("--node", "NAME", null, "this server's name in a cluster, shown on each session (default: the"
-                    + " host's name)", (o, v) -> o.node = nonBlank(v));
+                    + " host's name)", (o, v) -> o.node = nonBlank(v))
+            .option("--cluster", "NAME", DEFAULT_CLUSTER, "the connector's resumptionName, the realm its sessions"
+                    + " belong to: demos on one database resume each other's sessions only under the same name",
+                    (o, v) -> o.cluster = nonBlank(v));
 
     private int port;
     private Path dataDir = Path.of("data");
@@ -43,6 +48,7 @@ public final class DemoOptions {
     private String jdbcPassword = "";
     private @Nullable String node;
     private @Nullable String adminPassword;
+    private String cluster = DEFAULT_CLUSTER;
 
     private DemoOptions() {
     }
@@ -97,6 +103,11 @@ public final class DemoOptions {
     /** @return the admin page's password, or null to make a random one */
     public @Nullable String adminPassword() {
         return adminPassword;
+    }
+
+    /** @return the connector's resumptionName, shared by every demo of one cluster */
+    public String cluster() {
+        return cluster;
     }
 
     /** @return this server's node name: the one given, or the host's name */

@@ -157,6 +157,8 @@ public final class DemoServer implements AutoCloseable {
         connector.setProperty("jdbcPassword", options.jdbcPassword());
         connector.setProperty("dataKeyFile", dataKey(dataDir).toString());
         connector.setProperty("node", options.node());
+        // The realm of the sessions: Tomcat's own connector name holds the port, which differs between demos
+        connector.setProperty("resumptionName", options.cluster());
         connector.addUpgradeProtocol(new Http2Protocol());
 
         SSLHostConfig host = new SSLHostConfig();

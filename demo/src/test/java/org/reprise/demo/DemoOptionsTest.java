@@ -16,6 +16,7 @@ class DemoOptionsTest {
         assertEquals(8443, options.port());
         assertEquals(Path.of("./data"), options.dataDir());
         assertEquals("TLSv1.2+TLSv1.3", options.protocols());
+        assertEquals("reprise-demo", options.cluster(), "the same on every port, so demos on one database are a cluster");
     }
 
     @Test

@@ -38,7 +38,8 @@
     tr.appendChild(R.el('td', null, s.resumeCount));
     tr.appendChild(R.el('td', null, s.node || ''));
     tr.appendChild(R.el('td', null, s.engine));
-    var purge = R.el('button', { type: 'button', 'class': 'purge', 'data-id': s.id }, 'Purge');
+    var purge = R.el('button', { type: 'button', 'class': 'purge', 'data-id': s.id,
+      title: 'Stops this session and those renewed from it on every node (see the note above the table)' }, 'Purge');
     purge.addEventListener('click', function () {
       act(function () { return R.call('DELETE', 'sessions/' + encodeURIComponent(s.id)); },
         'Purged session ' + s.shortId + '.');
@@ -125,8 +126,9 @@
     act(function () { return R.call('POST', 'sessions/purge-expired'); }, 'Purged {n} expired sessions.');
   });
   document.getElementById('purge-all').addEventListener('click', function () {
-    if (!confirm('Purge ALL ' + state.total + ' sessions? Every session goes, on every node sharing the store; '
-        + 'clients will make full handshakes.')) {
+    if (!confirm('Purge ALL ' + state.total + ' sessions? Every session goes, on every node sharing the store, '
+        + 'with the sessions renewed from them; clients will make full handshakes. The OpenSSL engine\'s '
+        + 'stateless tickets keep working until every ticket key is retired.')) {
       return;
     }
     act(function () { return R.call('POST', 'sessions/purge-all'); }, 'Purged all sessions ({n}).');

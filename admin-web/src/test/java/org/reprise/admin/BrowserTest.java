@@ -170,10 +170,14 @@ class BrowserTest {
 
         // purge all, after a confirmation that names what goes
         open("index.html");
+        String note = driver.findElement(By.id("purge-note")).getText();
+        assertTrue(note.contains("sessions renewed from it") && note.contains("TLS 1.2 tickets")
+                && note.contains("does not stop the OpenSSL engine's stateless tickets"), note);
         wait.until(ExpectedConditions.textMatches(By.id("total"), Pattern.compile("\\(\\d+\\)")));
         driver.findElement(By.id("purge-all")).click();
         String question = wait.until(ExpectedConditions.alertIsPresent()).getText();
         assertTrue(question.contains("Every session goes"), question);
+        assertTrue(question.contains("stateless tickets keep working"), question);
         driver.switchTo().alert().accept();
         wait.until(ExpectedConditions.textToBe(By.id("total"), "(0)"));
 

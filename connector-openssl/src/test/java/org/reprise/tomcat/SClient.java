@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code openssl s_client} for TLS 1.3 as well as 1.2. TLS 1.3 tickets arrive after the handshake, so when
@@ -22,8 +23,25 @@ final class SClient {
 
     static OpenSslClient.Result connect(int port, String serverName, Path session, boolean save, String... options)
             throws Exception {
-        List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
-                "-servername", serverName, save ? "-sess_out" : "-sess_in", session.toString()));
+        return run(new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
+                "-servername", serverName, save ? "-sess_out" : "-sess_in", session.toString())), save ? session : null,
+                options);
+    }
+
+    /**
+     * Resumes the session in {@code in} and saves the one the server sends then (a renewed TLS 1.3 ticket) in
+     * {@code out}, as a client that keeps resuming does.
+     */
+    static OpenSslClient.Result resume(int port, String serverName, Path in, Path out, String... options)
+            throws Exception {
+        return run(new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
+                "-servername", serverName, "-sess_in", in.toString(), "-sess_out", out.toString())), out, options);
+    }
+
+    private static OpenSslClient.Result run(List<String> command, @Nullable Path saved, String... options)
+            throws Exception {
+        boolean save = saved != null;
+        Path session = saved;
         command.addAll(List.of(options));
         if (save) {
             Files.deleteIfExists(session);

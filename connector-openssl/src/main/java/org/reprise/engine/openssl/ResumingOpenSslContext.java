@@ -14,6 +14,7 @@ import org.apache.tomcat.util.net.SSLHostConfig;
 import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 import org.apache.tomcat.util.net.openssl.panama.OpenSSLContext;
 import org.jspecify.annotations.Nullable;
+import org.reprise.tomcat.ClientAuthPolicy;
 import org.reprise.tomcat.ConnectorBinding;
 import org.reprise.tomcat.SessionMode;
 
@@ -50,7 +51,7 @@ final class ResumingOpenSslContext extends OpenSSLContext {
             SessionCallbacks installed = new SessionCallbacks(connector, host.getHostName(),
                     connector.sessionTimeout(host), stateful,
                     host.getCertificateVerification() == SSLHostConfig.CertificateVerification.REQUIRED,
-                    enabledCiphers(ctx), sr != null ? sr : new SecureRandom());
+                    enabledCiphers(ctx), ClientAuthPolicy.fingerprint(host, tms), sr != null ? sr : new SecureRandom());
             installed.install(ctx);
             callbacks = installed;
         } catch (Throwable e) {

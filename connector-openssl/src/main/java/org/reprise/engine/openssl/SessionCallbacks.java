@@ -20,6 +20,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.BitSet;
 import java.util.Locale;
 import java.util.Objects;
@@ -30,6 +31,7 @@ import org.reprise.core.metrics.MissReason;
 import org.reprise.core.metrics.Protocol;
 import org.reprise.core.metrics.ResumptionMetrics;
 import org.reprise.core.session.SessionId;
+import org.reprise.core.session.SessionLifetime;
 import org.reprise.core.session.SessionRecord;
 import org.reprise.tomcat.ConnectorBinding;
 
@@ -55,8 +57,11 @@ final class SessionCallbacks {
     /** The engine name written on every session this engine stores; only this engine can read its state. */
     static final String ENGINE_NAME = "openssl";
 
-    private static final byte STATE_FORMAT = 1;
-    private static final byte APPDATA_FORMAT = 1;
+    /**
+     * The stored state's form: format, ems, then the session's DER, which carries a {@link TicketBinding} as its
+     * ticket application data. Format 1 (before the binding) does not resume, and is left in the store.
+     */
+    private static final byte STATE_FORMAT = 2;
     /** Flags kept on each connection (SSL ex_data, a tagged value rather than a pointer: nothing to free). */
     private static final long SEEN = 1;
     private static final long EMS_OFFERED = 2;
@@ -84,6 +89,8 @@ final class SessionCallbacks {
     private final boolean allowLegacyResumption;
     private final boolean needClientAuth;
     private final BitSet enabledCiphers;
+    /** The fingerprint of this host's client-auth policy, which every session made here is bound to. */
+    private final byte[] clientAuthPolicy;
     private final int exIndex;
     private final int sslExIndex;
     /** Per connection: the fingerprint of the session ID its first ClientHello found (see {@link #FOUND}). */
@@ -114,7 +121,8 @@ final class SessionCallbacks {
     }
 
     SessionCallbacks(ConnectorBinding connector, String hostConfig, Duration timeout, boolean stateful,
-            boolean needClientAuth, BitSet enabledCiphers, SecureRandom random) throws Throwable {
+            boolean needClientAuth, BitSet enabledCiphers, byte[] clientAuthPolicy, SecureRandom random)
+            throws Throwable {
         this.connector = connector;
         this.hostConfig = hostConfig;
         this.timeout = timeout;
@@ -122,6 +130,10 @@ final class SessionCallbacks {
         this.allowLegacyResumption = connector.settings().allowLegacyResumption();
         this.needClientAuth = needClientAuth;
         this.enabledCiphers = enabledCiphers;
+        if (clientAuthPolicy.length != TicketBinding.POLICY_LENGTH) {
+            throw new IllegalArgumentException("a client-auth policy fingerprint has 16 bytes");
+        }
+        this.clientAuthPolicy = clientAuthPolicy.clone();
         this.exIndex = exIndex(NativeSsl.CRYPTO_EX_INDEX_SSL_SESSION);
         this.sslExIndex = exIndex(NativeSsl.CRYPTO_EX_INDEX_SSL);
         this.foundIdExIndex = exIndex(NativeSsl.CRYPTO_EX_INDEX_SSL);
@@ -365,17 +377,31 @@ final class SessionCallbacks {
             recentMisses.add(sessionId, now);
             return miss(MissReason.UNKNOWN, count);
         }
-        if (hello == null || !ENGINE_NAME.equals(record.engine()) || !record.hostConfig().equals(hostConfig)
-                || !Objects.equals(record.sniHost(), hello.sni) || !record.protocol().equals(protocolName(version))) {
+        if (hello == null || !ENGINE_NAME.equals(record.engine()) || !record.realm().equals(context.realm())
+                || !record.hostConfig().equals(hostConfig) || !Objects.equals(record.sniHost(), hello.sni)
+                || !record.protocol().equals(protocolName(version))) {
             return miss(MissReason.BINDING_MISMATCH, count);
         }
+        // the record's own times, sealed with its secret; the binding in its DER says the same and is checked too
+        if (!SessionLifetime.allows(now, record.authenticated(), record.created(), timeout, null)) {
+            return miss(MissReason.EXPIRED, count);
+        }
         byte[] state = record.secretState();
-        MemorySegment session = state.length > 2 && state[0] == STATE_FORMAT ? decode(state) : MemorySegment.NULL;
+        if (state.length <= 2 || state[0] != STATE_FORMAT) {
+            // a session of an earlier version, bound to no realm or client-auth policy: not resumed, and left for
+            // the nodes that wrote it (a node never deletes what it cannot read)
+            return miss(MissReason.BINDING_MISMATCH, count);
+        }
+        MemorySegment session = decode(state);
         if (session.equals(MemorySegment.NULL)) {
             forget(record.id());
             return miss(MissReason.STORE_ERROR, count);
         }
-        MissReason refusal = refusal(session, version, hello, state[1] == 1);
+        TicketBinding binding = TicketBinding.decode(appdata(session));
+        MissReason refusal = binding == null ? MissReason.BINDING_MISMATCH : bindingRefusal(binding, hello, now);
+        if (refusal == null) {
+            refusal = refusal(session, version, hello, state[1] == 1);
+        }
         if (refusal != null) {
             NativeSsl.SSL_SESSION_free.invokeExact(session);
             return miss(refusal, count);
@@ -436,6 +462,94 @@ final class SessionCallbacks {
         return null;
     }
 
+    /**
+     * The rules on what a session is bound to, the same for a ticket and a stored session: the realm (the
+     * connector, or cluster, that made it), the client-auth policy it was made under, its host and SNI name,
+     * and its lifetime ({@link SessionLifetime}: the line's ceiling from its authentication, this session's own
+     * timeout under the host's current sessionTimeout, the client certificate's notAfter).
+     *
+     * <p>The policy fingerprint covers the certificateVerification mode as well as the trust anchors, so a
+     * session whose client certificate was never verified (made under {@code optional_no_ca}, or {@code none})
+     * or verified under other anchors does not resume where verification is now {@code required}: a required
+     * policy has another fingerprint than any lenient one.
+     */
+    private @Nullable MissReason bindingRefusal(TicketBinding binding, ClientHello hello, Instant now) {
+        if (!SessionLifetime.allows(now, binding.authenticated(), binding.issued(), timeout, binding.peerNotAfter())) {
+            return MissReason.EXPIRED;
+        }
+        if (!binding.boundTo(realmDigest(), clientAuthPolicy) || !binding.hostConfig().equals(hostConfig)
+                || !Objects.equals(binding.sni(), hello.sni)) {
+            return MissReason.BINDING_MISMATCH;
+        }
+        return null;
+    }
+
+    /** The digest of the connector's realm, as sealed in every session made here. */
+    private byte[] realmDigest() {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update("reprise realm".getBytes(StandardCharsets.US_ASCII));
+            sha256.update((byte) 0);
+            return java.util.Arrays.copyOf(sha256.digest(connector.context().realm().getBytes(StandardCharsets.UTF_8)),
+                    TicketBinding.REALM_LENGTH);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Every Java platform has SHA-256", e);
+        }
+    }
+
+    /** The session's ticket application data, or an empty array without any (or an implausible length). */
+    private static byte[] appdata(MemorySegment session) throws Throwable {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment data = arena.allocate(ADDRESS);
+            MemorySegment length = arena.allocate(JAVA_LONG);
+            if ((int) NativeSsl.SSL_SESSION_get0_ticket_appdata.invokeExact(session, data, length) != 1) {
+                return new byte[0];
+            }
+            long n = length.get(JAVA_LONG, 0);
+            MemorySegment bytes = data.get(ADDRESS, 0);
+            return n <= 0 || n > TicketBinding.MAX_LENGTH || bytes.equals(MemorySegment.NULL) ? new byte[0]
+                    : bytes.reinterpret(n).toArray(JAVA_BYTE);
+        }
+    }
+
+    /**
+     * What the session {@code ssl} is about to issue (a ticket, or a stored session) is bound to. A session made
+     * by a full handshake starts its line: authenticated now, its own ID as origin. A renewed one (a resumption
+     * issuing its next ticket) keeps the line's authentication time, client certificate validity and origin from
+     * the resumed session's binding, which OpenSSL copied into the renewed session (ssl_session_dup duplicates
+     * the ticket application data) and which was checked when the session was accepted, so no renewal ever
+     * moves the line's ceiling.
+     */
+    private TicketBinding bindingFor(MemorySegment ssl, MemorySegment session) throws Throwable {
+        Instant now = connector.context().clock().instant().truncatedTo(ChronoUnit.MILLIS);
+        String sni = NativeSsl.string((MemorySegment) NativeSsl.SSL_get_servername.invokeExact(ssl,
+                NativeSsl.TLSEXT_NAMETYPE_HOST_NAME));
+        String name = sni == null ? null : sni.toLowerCase(Locale.ROOT);
+        boolean ems = extendedMasterSecret(ssl);
+        if ((int) NativeSsl.SSL_session_reused.invokeExact(ssl) != 0) {
+            TicketBinding parent = TicketBinding.decode(appdata(session));
+            if (parent == null) {
+                // cannot happen for a session this engine accepted; if it did, the renewal is born expired
+                return new TicketBinding(ems, Instant.EPOCH, Instant.EPOCH, null, realmDigest(), clientAuthPolicy,
+                        new byte[0], hostConfig, name);
+            }
+            Instant authenticated = parent.authenticated().isAfter(now) ? now : parent.authenticated();
+            return new TicketBinding(ems, authenticated, now, parent.peerNotAfter(), realmDigest(), clientAuthPolicy,
+                    parent.origin(), hostConfig, name);
+        }
+        X509Certificate peer = peerCertificate(session);
+        byte[] id = sessionId(session);
+        return new TicketBinding(ems, now, now, peer == null ? null : peer.getNotAfter().toInstant(), realmDigest(),
+                clientAuthPolicy, id.length <= SessionId.MAX_LENGTH ? id : new byte[0], hostConfig, name);
+    }
+
+    private static int setAppdata(MemorySegment session, byte[] bytes) throws Throwable {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment appdata = arena.allocateFrom(JAVA_BYTE, bytes);
+            return (int) NativeSsl.SSL_SESSION_set1_ticket_appdata.invokeExact(session, appdata, appdata.byteSize());
+        }
+    }
+
     // ---- int new_session_cb(SSL *ssl, SSL_SESSION *sess): called after a full TLS 1.2 handshake that made a
     // session ID and for every TLS 1.3 ticket; 0 = Reprise keeps no reference to the session
 
@@ -460,8 +574,21 @@ final class SessionCallbacks {
 
     private @Nullable SessionRecord record(MemorySegment ssl, MemorySegment session, int version) throws Throwable {
         byte[] id = sessionId(session);
+        if (id.length == 0 || id.length > SessionId.MAX_LENGTH) {
+            return null;
+        }
+        // A TLS 1.3 session was bound as its ticket was made (the ticket callback runs for stateful tickets too:
+        // tls_construct_new_session_ticket calls it before construct_stateful_ticket and ssl_update_cache). A
+        // TLS 1.2 session ID gets no ticket, so it is bound here, before its DER is taken.
+        TicketBinding binding = TicketBinding.decode(appdata(session));
+        if (binding == null) {
+            binding = bindingFor(ssl, session);
+            if (setAppdata(session, binding.encode()) != 1) {
+                return null;
+            }
+        }
         byte[] der = encode(session);
-        if (id.length == 0 || id.length > SessionId.MAX_LENGTH || der == null) {
+        if (der == null) {
             return null;
         }
         byte[] state = new byte[der.length + 2];
@@ -471,11 +598,17 @@ final class SessionCallbacks {
         java.util.Arrays.fill(der, (byte) 0);
         ResumptionContext context = connector.context();
         Instant now = context.clock().instant();
+        Instant authenticated = binding.authenticated().isAfter(now) ? now : binding.authenticated();
+        byte[] origin = binding.origin();
         MemorySegment cipher = (MemorySegment) NativeSsl.SSL_SESSION_get0_cipher.invokeExact(session);
         String sni = NativeSsl.string((MemorySegment) NativeSsl.SSL_get_servername.invokeExact(ssl,
                 NativeSsl.TLSEXT_NAMETYPE_HOST_NAME));
+        X509Certificate peer = peerCertificate(session);
         SessionRecord record = SessionRecord.builder()
                 .id(SessionId.of(id))
+                // a renewed session names the line's first session, so that purging that one purges this one
+                .origin(origin.length == 0 ? null : SessionId.of(origin))
+                .authenticated(authenticated)
                 .realm(context.realm())
                 .protocol(protocolName(version))
                 .cipherSuite(Objects.requireNonNullElse(
@@ -483,8 +616,8 @@ final class SessionCallbacks {
                 .hostConfig(hostConfig)
                 .sniHost(sni == null ? null : sni.toLowerCase(Locale.ROOT))
                 .created(now)
-                .expires(now.plus(timeout))
-                .peerIdentity(peerSubject(session))
+                .expires(SessionLifetime.expiry(authenticated, now, timeout))
+                .peerIdentity(peer == null ? null : peer.getSubjectX500Principal().getName())
                 .engine(ENGINE_NAME)
                 .node(context.node())
                 .secretState(state)
@@ -518,7 +651,7 @@ final class SessionCallbacks {
         }
     }
 
-    private static @Nullable String peerSubject(MemorySegment session) throws Throwable {
+    private static @Nullable X509Certificate peerCertificate(MemorySegment session) throws Throwable {
         MemorySegment peer = (MemorySegment) NativeSsl.SSL_SESSION_get0_peer.invokeExact(session);
         if (peer.equals(MemorySegment.NULL)) {
             return null;
@@ -532,9 +665,8 @@ final class SessionCallbacks {
             MemorySegment der = out.get(ADDRESS, 0);
             byte[] bytes = der.reinterpret(length).toArray(JAVA_BYTE);
             NativeSsl.CRYPTO_free.invokeExact(der, MemorySegment.NULL, 0);
-            X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
+            return (X509Certificate) CertificateFactory.getInstance("X.509")
                     .generateCertificate(new ByteArrayInputStream(bytes));
-            return certificate.getSubjectX500Principal().getName();
         }
     }
 
@@ -630,13 +762,10 @@ final class SessionCallbacks {
     // ---- int gen_cb(SSL *s, void *arg): before a ticket is sealed, bind it to this host
 
     int generateTicket(MemorySegment ssl, MemorySegment arg) {
-        try (Arena arena = Arena.ofConfined()) {
-            String sni = NativeSsl.string((MemorySegment) NativeSsl.SSL_get_servername.invokeExact(ssl,
-                    NativeSsl.TLSEXT_NAMETYPE_HOST_NAME));
-            MemorySegment appdata = arena.allocateFrom(JAVA_BYTE, TicketBinding.encode(APPDATA_FORMAT,
-                    extendedMasterSecret(ssl), hostConfig, sni == null ? null : sni.toLowerCase(Locale.ROOT)));
+        try {
             MemorySegment session = (MemorySegment) NativeSsl.SSL_get_session.invokeExact(ssl);
-            int ok = (int) NativeSsl.SSL_SESSION_set1_ticket_appdata.invokeExact(session, appdata, appdata.byteSize());
+            // read the resumed session's binding before it is overwritten: the renewal keeps its line's times
+            int ok = setAppdata(session, bindingFor(ssl, session).encode());
             if (ok == 1) {
                 metrics().ticketIssued();
             }
@@ -714,28 +843,18 @@ final class SessionCallbacks {
 
     private @Nullable MissReason ticketRefusal(MemorySegment ssl, MemorySegment session, int version,
             @Nullable ClientHello hello) throws Throwable {
-        byte[] appdata;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment data = arena.allocate(ADDRESS);
-            MemorySegment length = arena.allocate(JAVA_LONG);
-            if ((int) NativeSsl.SSL_SESSION_get0_ticket_appdata.invokeExact(session, data, length) != 1) {
-                return MissReason.TICKET_INVALID;
-            }
-            long n = length.get(JAVA_LONG, 0);
-            appdata = n < 2 || n > 1024 ? new byte[0] : data.get(ADDRESS, 0).reinterpret(n).toArray(JAVA_BYTE);
-        }
-        TicketBinding binding = TicketBinding.decode(APPDATA_FORMAT, appdata);
+        TicketBinding binding = TicketBinding.decode(appdata(session));
         if (binding == null) {
+            // a ticket of an earlier format, bound to no realm or client-auth policy, reads as invalid
             return MissReason.TICKET_INVALID;
         }
-        long issued = (long) NativeSsl.SSL_SESSION_get_time.invokeExact(session);
-        if (!connector.context().clock().instant().isBefore(Instant.ofEpochSecond(issued).plus(timeout))) {
-            return MissReason.EXPIRED;
-        }
-        if (hello == null || !binding.hostConfig().equals(hostConfig) || !Objects.equals(binding.sni(), hello.sni)) {
+        if (hello == null) {
             return MissReason.BINDING_MISMATCH;
         }
-        return refusal(session, version, hello, binding.extendedMasterSecret());
+        // the ticket's times from the binding, on the connector's clock: not OpenSSL's session time, which is
+        // the wall clock and restarts with every renewal
+        MissReason refusal = bindingRefusal(binding, hello, connector.context().clock().instant());
+        return refusal != null ? refusal : refusal(session, version, hello, binding.extendedMasterSecret());
     }
 
     // ---- store access, never failing a handshake

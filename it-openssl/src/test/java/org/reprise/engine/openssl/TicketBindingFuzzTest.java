@@ -7,6 +7,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.time.Instant;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
@@ -18,11 +19,10 @@ import org.jspecify.annotations.Nullable;
  */
 class TicketBindingFuzzTest {
 
-    private static final byte FORMAT = 1;
+    private static final Instant AUTHENTICATED = Instant.ofEpochMilli(1_800_000_000_000L);
 
     @FuzzTest(maxDuration = "5s")
     void junkIsRefusedAndWhatIsAcceptedRoundTrips(FuzzedDataProvider data) {
-        byte format = data.consumeBoolean() ? FORMAT : data.consumeByte();
         byte[] bytes;
         @Nullable TicketBinding original = null;
         if (data.consumeBoolean()) {
@@ -31,7 +31,16 @@ class TicketBindingFuzzTest {
             boolean ems = data.consumeBoolean();
             String host = data.consumeString(40);
             String sni = data.consumeBoolean() ? null : data.consumeAsciiString(40);
-            byte[] real = TicketBinding.encode(format, ems, host, sni);
+            byte[] realm = data.consumeBytes(TicketBinding.REALM_LENGTH);
+            byte[] policy = data.consumeBytes(TicketBinding.POLICY_LENGTH);
+            byte[] origin = data.consumeBytes(data.consumeInt(0, 32));
+            if (realm.length != TicketBinding.REALM_LENGTH || policy.length != TicketBinding.POLICY_LENGTH) {
+                return;
+            }
+            Instant notAfter = data.consumeBoolean() ? null : AUTHENTICATED.plusMillis(data.consumeInt());
+            TicketBinding made = new TicketBinding(ems, AUTHENTICATED, AUTHENTICATED.plusMillis(data.consumeInt(0,
+                    1 << 30)), notAfter, realm, policy, origin, host, sni == null || sni.isEmpty() ? null : sni);
+            byte[] real = made.encode();
             bytes = real.clone();
             int changes = data.consumeInt(0, 3);
             for (int i = 0; i < changes; i++) {
@@ -43,18 +52,17 @@ class TicketBindingFuzzTest {
             // a host with a lone surrogate does not survive UTF-8, so its encoding may read as another binding
             boolean encodable = host.equals(new String(host.getBytes(UTF_8), UTF_8));
             if (encodable && Arrays.equals(real, bytes)) {
-                original = new TicketBinding(ems, host, sni == null || sni.isEmpty() ? null : sni);
+                original = made;
             }
         }
 
-        TicketBinding decoded = TicketBinding.decode(format, bytes);
+        TicketBinding decoded = TicketBinding.decode(bytes);
 
         if (original != null) {
             assertEquals(original, decoded);
         }
         if (decoded != null) {
-            assertArrayEquals(bytes, TicketBinding.encode(format, decoded.extendedMasterSecret(),
-                    decoded.hostConfig(), decoded.sni()));
+            assertArrayEquals(bytes, decoded.encode());
         }
     }
 }

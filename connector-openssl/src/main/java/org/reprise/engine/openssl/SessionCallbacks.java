@@ -764,9 +764,7 @@ final class SessionCallbacks {
     int generateTicket(MemorySegment ssl, MemorySegment arg) {
         try {
             MemorySegment session = (MemorySegment) NativeSsl.SSL_get_session.invokeExact(ssl);
-            // read the resumed session's binding before it is overwritten: the renewal keeps its line's times
-            int ok = setAppdata(session, bindingFor(ssl, session).encode());
-            if (ok == 1) {
+            if (bind(ssl, session)) {
                 metrics().ticketIssued();
             }
             int version = (int) NativeSsl.SSL_version.invokeExact(ssl);
@@ -774,9 +772,31 @@ final class SessionCallbacks {
                 replaceClientChosenId(session);
             }
             countFullHandshake(ssl, version);
-            return ok;
+            return 1;
         } catch (Throwable e) {
             return 0;
+        }
+    }
+
+    /**
+     * Seals the session's binding into it, reading the resumed session's binding before it is overwritten (the
+     * renewal keeps its line's times). If that fails (the clock, say), the session is left with no binding, so
+     * that its ticket or stored form never resumes (a renewal must not keep its parent's binding with a later
+     * issue time unchecked), and the handshake goes on: resumption never breaks a handshake.
+     *
+     * @return whether the session is bound
+     */
+    private boolean bind(MemorySegment ssl, MemorySegment session) {
+        try {
+            return setAppdata(session, bindingFor(ssl, session).encode()) == 1;
+        } catch (Throwable e) {
+            try {
+                int unused = (int) NativeSsl.SSL_SESSION_set1_ticket_appdata.invokeExact(session, MemorySegment.NULL,
+                        0L);
+            } catch (Throwable ignored) {
+                // nothing more to do: the session keeps what it had, checked again whenever it is offered
+            }
+            return false;
         }
     }
 

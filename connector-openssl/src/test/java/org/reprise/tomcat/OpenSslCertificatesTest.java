@@ -34,7 +34,7 @@ class OpenSslCertificatesTest {
     private TestServer server(Path base, MemorySessionStore store, String verification) throws Exception {
         Path truststore = pki.truststore(dir);
         return TestServer.start(Files.createDirectories(base), new TestServer.ConnectorSpec()
-                .settings(ResumptionSettings.builder().engine("openssl").sessionStore(store).build())
+                .settings(ResumptionSettings.builder().engine("openssl").sessionStore(store).name("certificates").build())
                 .host(pki, base, "localhost", false, false, h -> trust(h, truststore, verification)));
     }
 

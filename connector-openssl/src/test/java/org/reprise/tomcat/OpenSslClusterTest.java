@@ -55,6 +55,8 @@ class OpenSslClusterTest {
         Path nodeDir = Files.createDirectories(dir.resolve(name));
         return TestServer.start(nodeDir, database.node(new TestServer.ConnectorSpec(), ClusterDatabase.POSTGRES, name)
                 .property("resumptionEngine", "openssl")
+                // the realm: nodes share sessions only under one resumptionName
+                .property("resumptionName", "ossl-cluster")
                 .property("sessionMode", mode.name().toLowerCase(java.util.Locale.ROOT))
                 .host(pki, nodeDir, "localhost", false, false, h -> { }));
     }

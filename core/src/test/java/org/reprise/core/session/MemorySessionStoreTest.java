@@ -12,8 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,7 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
@@ -32,6 +29,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.reprise.core.MutableClock;
 
 class MemorySessionStoreTest {
 
@@ -545,23 +543,7 @@ class MemorySessionStoreTest {
     @Nested
     class Purges {
 
-        private final AtomicReference<Instant> time = new AtomicReference<>(now);
-        private final Clock clock = new Clock() {
-            @Override
-            public Instant instant() {
-                return time.get();
-            }
-
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                throw new UnsupportedOperationException();
-            }
-        };
+        private final MutableClock clock = new MutableClock(now);
         private final MemorySessionStore purging = new MemorySessionStore(100, clock);
 
         /** A session renewed from {@code from} (a TLS 1.3 resumption's new ticket), made at {@code created}. */
@@ -597,7 +579,7 @@ class MemorySessionStoreTest {
             SessionRecord b = TestRecords.record(2, now).realm("other").build();
             purging.store(a);
             purging.store(b);
-            time.set(now.plusSeconds(10));
+            clock.set(now.plusSeconds(10));
 
             assertEquals(1, purging.removeAll(TestRecords.REALM));
 
@@ -633,7 +615,7 @@ class MemorySessionStoreTest {
             purging.store(renewed);
             assertTrue(purging.remove(first.id()));
             // Later purges stand longer than the first one's, which goes first once there are too many
-            time.set(now.plusSeconds(60));
+            clock.set(now.plusSeconds(60));
             for (int i = 1_000; i < 1_200; i++) {
                 purging.remove(TestRecords.id(i));
             }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.reprise.core.MutableClock;
 
 /** Two nodes' rings over one key store, with clocks a few seconds apart: no leader, no disagreement. */
 class SharedTicketKeyRingTest {

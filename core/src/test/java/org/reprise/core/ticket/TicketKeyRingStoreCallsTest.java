@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.reprise.core.MutableClock;
 
 /**
  * When the ring reaches its key store: never on the handshake ({@link TicketKeyRing#encryptionKey()},

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.reprise.core.metrics.MissReason;
+import org.reprise.core.MutableClock;
 
 class TicketSealerTest {
 

@@ -1,16 +1,21 @@
 package org.reprise.store.jdbc;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.function.UnaryOperator;
 import org.reprise.core.metrics.ResumptionMetrics;
+import org.reprise.core.session.SessionRecord;
 
 /**
  * One test's tables, under a random prefix so tests never see each other's rows, and the nodes opened
@@ -77,6 +82,47 @@ final class Fixture implements AutoCloseable {
 
     String table(String name) {
         return prefix + name;
+    }
+
+    /** @return the session's row as it is in the table, every column, as someone with write access saves it */
+    List<Object> savedRow(SessionRecord record) throws SQLException {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT * FROM " + table("sessions") + " WHERE id = ?")) {
+            ps.setString(1, record.id().hex());
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), "no row for " + record);
+                List<Object> values = new ArrayList<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    values.add(rs.getObject(i));
+                }
+                return values;
+            }
+        }
+    }
+
+    /** @return every ticket key generation in the table, readable here or not, lowest first */
+    List<Long> ticketKeyGenerations() throws SQLException {
+        List<Long> generations = new ArrayList<>();
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT generation FROM " + table("ticket_keys") + " ORDER BY generation");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                generations.add(rs.getLong(1));
+            }
+        }
+        return generations;
+    }
+
+    /** Puts a row saved with {@link #savedRow} back into the table. */
+    void putBack(List<Object> values) throws SQLException {
+        String marks = String.join(", ", Collections.nCopies(values.size(), "?"));
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO " + table("sessions") + " VALUES (" + marks + ")")) {
+            for (int i = 0; i < values.size(); i++) {
+                ps.setObject(i + 1, values.get(i));
+            }
+            assertEquals(1, ps.executeUpdate());
+        }
     }
 
     @Override

@@ -91,7 +91,7 @@ class JdbcSessionStoreTest {
                 SessionRecord record = Sessions.live();
                 a.sessionStore().store(record);
                 assertTrue(a.flush(FLUSH));
-                List<Object> saved = row(f, record);
+                List<Object> saved = f.savedRow(record);
 
                 JdbcStores b = f.node("b");
                 if (purgeAll) {
@@ -99,7 +99,7 @@ class JdbcSessionStoreTest {
                 } else {
                     assertTrue(b.sessionStore().remove(record.id()));
                 }
-                insert(f, saved);
+                f.putBack(saved);
                 assertEquals(1, count(f, "sessions"), "the row is back");
 
                 assertNull(f.node("c").sessionStore().retrieve(record.id(), Sessions.now()),
@@ -110,32 +110,6 @@ class JdbcSessionStoreTest {
                 assertNotNull(f.node("d").sessionStore().retrieve(later.id(), Sessions.now()),
                         "a session made after the purge resumes");
             }
-        }
-    }
-
-    private static List<Object> row(Fixture f, SessionRecord record) throws Exception {
-        try (Connection c = f.connect(); java.sql.PreparedStatement ps = c.prepareStatement(
-                "SELECT * FROM " + f.table("sessions") + " WHERE id = ?")) {
-            ps.setString(1, record.id().hex());
-            try (ResultSet rs = ps.executeQuery()) {
-                assertTrue(rs.next());
-                List<Object> values = new ArrayList<>();
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    values.add(rs.getObject(i));
-                }
-                return values;
-            }
-        }
-    }
-
-    private static void insert(Fixture f, List<Object> values) throws Exception {
-        String marks = String.join(", ", java.util.Collections.nCopies(values.size(), "?"));
-        try (Connection c = f.connect(); java.sql.PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO " + f.table("sessions") + " VALUES (" + marks + ")")) {
-            for (int i = 0; i < values.size(); i++) {
-                ps.setObject(i + 1, values.get(i));
-            }
-            assertEquals(1, ps.executeUpdate());
         }
     }
 

@@ -225,7 +225,7 @@ class JdbcTicketKeyStoreTest {
             byte[] ticket = new TicketSealer(a, new SecureRandom()).seal(STATE);
             assertNotNull(b.decryptionKey(ticket, 0), "b finds the key of a's ticket");
             assertArrayEquals(STATE, new TicketSealer(b, new SecureRandom()).open(ticket).plaintext());
-            assertEquals(List.of(1L, onA.generation()), generations(f), "the stranger's row is kept");
+            assertEquals(List.of(1L, onA.generation()), f.ticketKeyGenerations(), "the stranger's row is kept");
         }
     }
 
@@ -248,22 +248,9 @@ class JdbcTicketKeyStoreTest {
 
             assertTrue(fresh.generation() > strangers, "retired to " + fresh + ", the stranger has " + strangers);
             assertFalse(fresh.nameHex().equals(old.nameHex()), "retireAll returned the key it was to retire");
-            assertEquals(List.of(fresh.generation()), generations(f));
+            assertEquals(List.of(fresh.generation()), f.ticketKeyGenerations());
             assertEquals(List.of(fresh), a.keys());
         }
-    }
-
-    /** @return every generation in the table, readable here or not, lowest first */
-    private static List<Long> generations(Fixture f) throws Exception {
-        List<Long> generations = new ArrayList<>();
-        try (Connection c = f.connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT generation FROM " + f.table("ticket_keys") + " ORDER BY generation");
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                generations.add(rs.getLong(1));
-            }
-        }
-        return generations;
     }
 
     private static TicketKeyRing ring(TicketKeyStore store) {

@@ -6,13 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -49,7 +44,7 @@ class SessionLinesTest {
             a.sessionStore().store(renewed);
             a.sessionStore().store(other);
             assertTrue(a.flush(FLUSH));
-            List<Object> savedRenewed = row(f, renewed);
+            List<Object> savedRenewed = f.savedRow(renewed);
 
             assertTrue(b.sessionStore().remove(first.id()));
 
@@ -61,7 +56,7 @@ class SessionLinesTest {
             JdbcStores late = f.node("late");
             late.sessionStore().store(inFlight);
             assertTrue(late.flush(FLUSH));
-            insert(f, savedRenewed);
+            f.putBack(savedRenewed);
 
             SessionStore reader = f.node("reader").sessionStore();
             assertNull(reader.retrieve(renewed.id(), Sessions.now()), "a saved renewed row put back by SQL");
@@ -118,29 +113,4 @@ class SessionLinesTest {
         }
     }
 
-    static List<Object> row(Fixture f, SessionRecord record) throws Exception {
-        try (Connection c = f.connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT * FROM " + f.table("sessions") + " WHERE id = ?")) {
-            ps.setString(1, record.id().hex());
-            try (ResultSet rs = ps.executeQuery()) {
-                assertTrue(rs.next());
-                List<Object> values = new ArrayList<>();
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    values.add(rs.getObject(i));
-                }
-                return values;
-            }
-        }
-    }
-
-    static void insert(Fixture f, List<Object> values) throws Exception {
-        String marks = String.join(", ", Collections.nCopies(values.size(), "?"));
-        try (Connection c = f.connect(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO " + f.table("sessions") + " VALUES (" + marks + ")")) {
-            for (int i = 0; i < values.size(); i++) {
-                ps.setObject(i + 1, values.get(i));
-            }
-            assertEquals(1, ps.executeUpdate());
-        }
-    }
 }

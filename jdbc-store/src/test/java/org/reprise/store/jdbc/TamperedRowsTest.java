@@ -25,34 +25,26 @@ import org.reprise.core.session.SessionRecord;
  */
 class TamperedRowsTest {
 
-    /** A column and the SQL expression that rewrites it, as a database writer would. */
-    private record Rewrite(String column, String value) {
-        @Override
-        public String toString() {
-            return column;
-        }
-    }
-
     static Stream<Arguments> rewrites() {
         return Arrays.stream(TestDatabase.values()).flatMap(db -> Stream.of(
-                new Rewrite("protocol", "'TLSv1.3'"),
-                new Rewrite("cipher_suite", "'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384'"),
-                new Rewrite("host_config", "'strict.example'"),
-                new Rewrite("sni_host", "'strict.example'"),
-                new Rewrite("engine", "'openssl'"),
-                new Rewrite("peer_identity", "'CN=someone else'"),
-                new Rewrite("created", "created + 3600000"),
-                new Rewrite("expires", "expires + 86400000"),
+                new ColumnRewrite("protocol", "'TLSv1.3'"),
+                new ColumnRewrite("cipher_suite", "'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384'"),
+                new ColumnRewrite("host_config", "'strict.example'"),
+                new ColumnRewrite("sni_host", "'strict.example'"),
+                new ColumnRewrite("engine", "'openssl'"),
+                new ColumnRewrite("peer_identity", "'CN=someone else'"),
+                new ColumnRewrite("created", "created + 3600000"),
+                new ColumnRewrite("expires", "expires + 86400000"),
                 // out of its realm, out of its line (so a purge of its origin misses it), a later authentication
-                new Rewrite("realm", "'another-cluster'"),
-                new Rewrite("origin", "'" + "ab".repeat(32) + "'"),
-                new Rewrite("authenticated", "authenticated - 1"))
+                new ColumnRewrite("realm", "'another-cluster'"),
+                new ColumnRewrite("origin", "'" + "ab".repeat(32) + "'"),
+                new ColumnRewrite("authenticated", "authenticated - 1"))
                 .map(rewrite -> Arguments.of(db, rewrite)));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("rewrites")
-    void aRewrittenColumnDoesNotResume(TestDatabase database, Rewrite rewrite) throws Exception {
+    void aRewrittenColumnDoesNotResume(TestDatabase database, ColumnRewrite rewrite) throws Exception {
         try (Fixture f = Fixture.on(database)) {
             SessionRecord record = stored(f);
             try (Connection c = f.connect(); PreparedStatement ps = c.prepareStatement("UPDATE "

@@ -10,11 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -45,26 +43,18 @@ class TamperedTicketKeysTest {
     /** The associated data's purpose before the key times were bound, as the previous release wrote it. */
     private static final String OLD_PURPOSE = "reprise ticket key";
 
-    /** A column and the SQL expression that rewrites it, as a database writer would. */
-    private record Rewrite(String column, String value) {
-        @Override
-        public String toString() {
-            return column;
-        }
-    }
-
     static Stream<Arguments> rewrites() {
         return Arrays.stream(TestDatabase.values()).flatMap(db -> Stream.of(
-                new Rewrite("created", "created - 3600000"),
+                new ColumnRewrite("created", "created - 3600000"),
                 // half an hour: within the hour the key then still opens tickets, so the row still makes a key
-                new Rewrite("encrypt_until", "encrypt_until + 1800000"),
-                new Rewrite("decrypt_until", "decrypt_until + 604800000"))
+                new ColumnRewrite("encrypt_until", "encrypt_until + 1800000"),
+                new ColumnRewrite("decrypt_until", "decrypt_until + 604800000"))
                 .map(rewrite -> Arguments.of(db, rewrite)));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("rewrites")
-    void aRewrittenKeyTimeStopsTheKeyOpeningTickets(TestDatabase database, Rewrite rewrite) throws Exception {
+    void aRewrittenKeyTimeStopsTheKeyOpeningTickets(TestDatabase database, ColumnRewrite rewrite) throws Exception {
         try (Fixture f = Fixture.on(database)) {
             ResumptionMetrics metrics = new ResumptionMetrics();
             TicketKeyRing ring = ring(f.node("a", metrics, b -> b).ticketKeyStore());
@@ -94,7 +84,7 @@ class TamperedTicketKeysTest {
             assertEquals(1, metrics.snapshot().ticketKeysUnreadable(), "counted");
             assertTrue(ring.encryptionKey().generation() > key.generation(), "rotation moved on: "
                     + ring.encryptionKey());
-            assertTrue(generations(f).contains(key.generation()), "the row is left alone");
+            assertTrue(f.ticketKeyGenerations().contains(key.generation()), "the row is left alone");
             TicketKeyRing other = ring(f.node("b").ticketKeyStore());
             other.refresh();
             assertNull(new TicketSealer(other, new SecureRandom()).open(ticket).plaintext(), "nor on another node");
@@ -126,7 +116,7 @@ class TamperedTicketKeysTest {
             byte[] ticket = new TicketSealer(a, new SecureRandom()).seal(STATE);
             assertArrayEquals(STATE, new TicketSealer(b, new SecureRandom()).open(ticket).plaintext());
             assertEquals(1, metrics.snapshot().ticketKeysUnreadable(), "the old row is reported");
-            assertEquals(List.of(old, shared.generation()), generations(f), "and kept until it expires");
+            assertEquals(List.of(old, shared.generation()), f.ticketKeyGenerations(), "and kept until it expires");
         }
     }
 
@@ -152,19 +142,6 @@ class TamperedTicketKeysTest {
             ps.setLong(7, encryptUntil.plus(TICKET_LIFETIME).toEpochMilli());
             assertEquals(1, ps.executeUpdate());
         }
-    }
-
-    /** @return every generation in the table, readable here or not, lowest first */
-    private static List<Long> generations(Fixture f) throws Exception {
-        List<Long> generations = new ArrayList<>();
-        try (Connection c = f.connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT generation FROM " + f.table("ticket_keys") + " ORDER BY generation");
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                generations.add(rs.getLong(1));
-            }
-        }
-        return generations;
     }
 
     private static TicketKeyRing ring(TicketKeyStore store) {

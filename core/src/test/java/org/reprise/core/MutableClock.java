@@ -1,4 +1,4 @@
-package org.reprise.core.ticket;
+package org.reprise.core;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,21 +8,22 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A clock that stands still until a test moves it. */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
 
     private final AtomicReference<Instant> now;
 
-    MutableClock(Instant start) {
+    /** @param start the time the clock shows until moved */
+    public MutableClock(Instant start) {
         this.now = new AtomicReference<>(start);
     }
 
     /** @param step how far to move the clock forward */
-    void advance(Duration step) {
+    public void advance(Duration step) {
         now.updateAndGet(t -> t.plus(step));
     }
 
     /** @param instant the time the clock shows from now on */
-    void set(Instant instant) {
+    public void set(Instant instant) {
         now.set(instant);
     }
 

@@ -85,11 +85,19 @@ class ResumptionTest {
         }
     }
 
+    /**
+     * A store that dropped a session to make room has not purged it: its ticket still resumes. (A purge, by
+     * {@code remove} or {@code removeAll}, also stops the tickets: see SessionBindingTest.)
+     */
     @Test
     void ticketStillResumesWhenTheStoreForgotTheSession() throws Exception {
-        try (TestServer server = server(h -> { })) {
+        try (TestServer server = server(h -> h.setSessionCacheSize(1))) {
             save(server, "localhost", "-tls1_2");
-            server.resumption(0).resumptionContext().store().removeAll(server.resumption(0).resumptionContext().realm());
+            OpenSslClient.connect(server.port(), "localhost", dir.resolve("evicting.pem"), true, "-tls1_2",
+                    "-no_ticket");
+            assertEquals(1, server.resumption(0).resumptionContext().store()
+                    .list(org.reprise.core.session.SessionQuery.all(), java.time.Instant.now()).total(),
+                    "the store keeps one session, the newer one");
 
             assertTrue(reuse(server, "localhost", "-tls1_2").reused(), "tickets are stateless");
         }

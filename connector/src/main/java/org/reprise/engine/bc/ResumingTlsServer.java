@@ -186,6 +186,18 @@ final class ResumingTlsServer extends DefaultTlsServer {
         } catch (SessionRecordCodec.MalformedRecordException e) {
             return miss(MissReason.TICKET_INVALID);
         }
+        // A ticket outlives a purge of its session unless checked here: the store no longer knows the session,
+        // and neither should the ticket it issued
+        try {
+            if (host.resumption.store().isPurged(record, host.resumption.clock().instant())) {
+                return miss(MissReason.UNKNOWN);
+            }
+        } catch (RuntimeException e) {
+            metrics.storeError();
+            return miss(MissReason.STORE_ERROR);
+        }
+        // the expiry sealed in the ticket holds even where the host's timeout has since been raised, as the
+        // store's does for sessions it keeps
         if (record.isExpiredAt(host.resumption.clock().instant())) {
             return miss(MissReason.EXPIRED);
         }
@@ -223,6 +235,7 @@ final class ResumingTlsServer extends DefaultTlsServer {
     private @Nullable TlsSession resume(SessionRecord record, byte[] sessionID, Mechanism mechanism) {
         MissReason unreadable = mechanism == Mechanism.TICKET ? MissReason.TICKET_INVALID : MissReason.STORE_ERROR;
         if (!BcServerContext.ENGINE_NAME.equals(record.engine())
+                || !record.realm().equals(host.resumption.realm())
                 || !record.hostConfig().equals(host.policy.hostConfig())
                 || !Objects.equals(record.sniHost(), sniHost)) {
             return miss(MissReason.BINDING_MISMATCH);

@@ -1,0 +1,124 @@
+package org.reprise.tomcat;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.tomcat.util.net.SSLHostConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.reprise.core.metrics.MissReason;
+import org.reprise.core.session.MemorySessionStore;
+import org.reprise.core.session.SessionQuery;
+import org.reprise.core.session.SessionRecord;
+import org.reprise.core.session.SessionStore;
+import org.reprise.core.ticket.TicketKeyRing;
+
+/**
+ * What a TLS 1.2 session on the Bouncy Castle engine stays bound to, by session ID and by ticket, when
+ * connectors share one session store and one ticket key ring: the realm (connector name) that made it, the
+ * client-certificate policy it was authenticated under, its lifetime under the host's current timeout and the
+ * client certificate's validity, and a purge of its session ID.
+ */
+class SessionBindingTest {
+
+    private static final String[] BY_ID = {"-tls1_2", "-no_ticket"};
+    private static final String[] BY_TICKET = {"-tls1_2"};
+
+    @TempDir
+    Path dir;
+
+    private final TestPki pki = new TestPki();
+    private final TestClock clock = new TestClock();
+    private final SessionStore store = new MemorySessionStore(1000, clock);
+    private final TicketKeyRing ring = new TicketKeyRing(Duration.ofHours(12), Duration.ofDays(1), clock,
+            new SecureRandom(), key -> { });
+
+    SessionBindingTest() throws Exception {
+    }
+
+    /** A connector named {@code name} on the shared store, key ring and clock, with one host "localhost". */
+    private TestServer.ConnectorSpec connector(String name, Consumer<SSLHostConfig> host) throws Exception {
+        return new TestServer.ConnectorSpec()
+                .settings(ResumptionSettings.builder().name(name).clock(clock).sessionStore(store)
+                        .ticketKeyRing(ring).build())
+                .host(pki, dir, "localhost", false, false, host);
+    }
+
+    private OpenSslClient.Result save(TestServer server, int connector, String file, String... options)
+            throws Exception {
+        OpenSslClient.Result first = OpenSslClient.connect(server.port(connector), "localhost", dir.resolve(file),
+                true, options);
+        assertTrue(first.handshakeCompleted() && !first.reused(), first.output());
+        return first;
+    }
+
+    private OpenSslClient.Result reuse(TestServer server, int connector, String file, String... options)
+            throws Exception {
+        return OpenSslClient.connect(server.port(connector), "localhost", dir.resolve(file), false, options);
+    }
+
+    @Test
+    void aSessionResumesOnlyInItsOwnRealm() throws Exception {
+        try (TestServer server = TestServer.start(dir, connector("one", h -> { }), connector("two", h -> { }),
+                connector("one", h -> { }))) {
+            save(server, 0, "id.pem", BY_ID);
+            save(server, 0, "ticket.pem", BY_TICKET);
+
+            OpenSslClient.Result idElsewhere = reuse(server, 1, "id.pem", BY_ID);
+            OpenSslClient.Result ticketElsewhere = reuse(server, 1, "ticket.pem", BY_TICKET);
+            OpenSslClient.Result idSameRealm = reuse(server, 2, "id.pem", BY_ID);
+            OpenSslClient.Result ticketSameRealm = reuse(server, 2, "ticket.pem", BY_TICKET);
+
+            assertAll(
+                    () -> assertTrue(idElsewhere.protocolLine().startsWith("New, TLSv1.2"),
+                            "session ID in realm two: " + idElsewhere.protocolLine()),
+                    () -> assertFalse(ticketElsewhere.reused(),
+                            "ticket in realm two: " + ticketElsewhere.protocolLine()),
+                    () -> assertTrue(ticketElsewhere.handshakeCompleted(), ticketElsewhere.output()),
+                    () -> assertEquals(2, server.metrics(1).misses(MissReason.BINDING_MISMATCH)),
+                    () -> assertTrue(idSameRealm.reused(), "session ID on another connector of realm one"),
+                    () -> assertTrue(ticketSameRealm.reused(), "ticket on another connector of realm one"));
+        }
+    }
+
+    @Test
+    void purgingASessionIdAlsoStopsItsTicket() throws Exception {
+        try (TestServer server = TestServer.start(dir, connector("shared", h -> { }))) {
+            save(server, 0, "ticket.pem", BY_TICKET);
+            List<SessionRecord> sessions = store.list(SessionQuery.all(), Instant.now()).sessions();
+            assertEquals(1, sessions.size(), "the ticket's session is in the store");
+
+            assertTrue(store.remove(sessions.get(0).id()));
+            OpenSslClient.Result again = reuse(server, 0, "ticket.pem", BY_TICKET);
+
+            assertAll(
+                    () -> assertFalse(again.reused(), "the ticket of a purged session: " + again.protocolLine()),
+                    () -> assertTrue(again.handshakeCompleted(), again.output()),
+                    () -> assertEquals(1, server.metrics().misses(MissReason.UNKNOWN)));
+        }
+    }
+
+    private static void trust(SSLHostConfig host, Path truststore, String verification) {
+        host.setTruststoreFile(truststore.toString());
+        host.setTruststorePassword(TestPki.PASSWORD);
+        host.setTruststoreType("PKCS12");
+        host.setCertificateVerification(verification);
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        List<String> all = new ArrayList<>(List.of(a));
+        all.addAll(List.of(b));
+        return all.toArray(String[]::new);
+    }
+}

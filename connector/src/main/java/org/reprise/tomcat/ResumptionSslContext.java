@@ -58,8 +58,11 @@ final class ResumptionSslContext implements SSLContext {
         }
         random = sr != null ? sr : new SecureRandom();
         Duration timeout = ConnectorResumption.timeout(host);
+        // The fingerprint is of the trust manager the engine checks client certificates with, which for a host
+        // without a truststore is the JVM's default one: its anchors, not Tomcat's null, are the policy
+        TrustManager[] checking = trustManager == null ? null : new TrustManager[] {trustManager};
         policy = new HostPolicy(host.getHostName(), timeout, !host.getDisableSessionTickets(),
-                resumption.settings().allowLegacyResumption());
+                resumption.settings().allowLegacyResumption(), ClientAuthPolicy.fingerprint(host, checking));
         resumption.open();
     }
 

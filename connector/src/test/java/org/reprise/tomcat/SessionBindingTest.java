@@ -92,6 +92,86 @@ class SessionBindingTest {
         }
     }
 
+    /**
+     * Connector 0 accepts client certificates of the test CA without requiring one ({@code optionalNoCA});
+     * connector 1, same realm, requires a certificate of another CA; connector 2 has connector 0's policy.
+     */
+    @Test
+    void aClientCertificateResumesOnlyUnderThePolicyThatAcceptedIt() throws Exception {
+        Path alice = pki.pem(dir, "alice", pki.client("alice"));
+        String[] withCert = {"-cert", alice.toString(), "-key", dir.resolve("alice.key").toString()};
+        Path ours = pki.truststore(Files.createDirectories(dir.resolve("ours")));
+        Path theirs = new TestPki().truststore(Files.createDirectories(dir.resolve("theirs")));
+        try (TestServer server = TestServer.start(dir, connector("shared", h -> trust(h, ours, "optionalNoCA")),
+                connector("shared", h -> trust(h, theirs, "required")),
+                connector("shared", h -> trust(h, ours, "optionalNoCA")))) {
+            save(server, 0, "id.pem", concat(BY_ID, withCert));
+            save(server, 0, "ticket.pem", concat(BY_TICKET, withCert));
+
+            OpenSslClient.Result idStrict = reuse(server, 1, "id.pem", concat(BY_ID, withCert));
+            OpenSslClient.Result ticketStrict = reuse(server, 1, "ticket.pem", concat(BY_TICKET, withCert));
+            OpenSslClient.Result idSame = reuse(server, 2, "id.pem", concat(BY_ID, withCert));
+            OpenSslClient.Result ticketSame = reuse(server, 2, "ticket.pem", concat(BY_TICKET, withCert));
+
+            assertAll(
+                    () -> assertFalse(idStrict.reused(),
+                            "session ID where another CA is required: " + idStrict.output()),
+                    () -> assertFalse(ticketStrict.reused(), "ticket where another CA is required: "
+                            + ticketStrict.output()),
+                    () -> assertEquals(0, server.metrics(1).handshakesResumed()),
+                    () -> assertEquals(2, server.metrics(1).misses(MissReason.BINDING_MISMATCH)),
+                    () -> assertTrue(idSame.reused(), "session ID under the same policy"),
+                    () -> assertTrue(ticketSame.reused(), "ticket under the same policy"));
+        }
+    }
+
+    @Test
+    void aLoweredSessionTimeoutShortensSessionsMadeBefore() throws Exception {
+        try (TestServer server = TestServer.start(dir, connector("shared", h -> h.setSessionTimeout(3600)),
+                connector("shared", h -> h.setSessionTimeout(60)))) {
+            save(server, 0, "id.pem", BY_ID);
+            save(server, 0, "ticket.pem", BY_TICKET);
+            clock.advance(Duration.ofMinutes(2));
+
+            OpenSslClient.Result idShort = reuse(server, 1, "id.pem", BY_ID);
+            OpenSslClient.Result ticketShort = reuse(server, 1, "ticket.pem", BY_TICKET);
+            OpenSslClient.Result idLong = reuse(server, 0, "id.pem", BY_ID);
+            OpenSslClient.Result ticketLong = reuse(server, 0, "ticket.pem", BY_TICKET);
+
+            assertAll(
+                    () -> assertFalse(idShort.reused(), "session ID under a 60 s timeout after 2 min"),
+                    () -> assertFalse(ticketShort.reused(), "ticket under a 60 s timeout after 2 min"),
+                    () -> assertTrue(idShort.handshakeCompleted() && ticketShort.handshakeCompleted()),
+                    () -> assertEquals(2, server.metrics(1).misses(MissReason.EXPIRED)),
+                    () -> assertTrue(idLong.reused(), "session ID under the 1 h timeout it was made with"),
+                    () -> assertTrue(ticketLong.reused(), "ticket under the 1 h timeout it was made with"));
+        }
+    }
+
+    @Test
+    void aSessionEndsWhenItsClientCertificateExpires() throws Exception {
+        Path alice = pki.pem(dir, "alice", pki.client("alice", Duration.ofHours(1)));
+        String[] withCert = {"-cert", alice.toString(), "-key", dir.resolve("alice.key").toString()};
+        Path truststore = pki.truststore(dir);
+        try (TestServer server = TestServer.start(dir, connector("shared", h -> {
+            trust(h, truststore, "required");
+            h.setSessionTimeout(86400);
+        }))) {
+            save(server, 0, "id.pem", concat(BY_ID, withCert));
+            save(server, 0, "ticket.pem", concat(BY_TICKET, withCert));
+            assertTrue(reuse(server, 0, "id.pem", concat(BY_ID, withCert)).reused(), "before the certificate expires");
+            clock.advance(Duration.ofHours(2));
+
+            OpenSslClient.Result byId = reuse(server, 0, "id.pem", concat(BY_ID, withCert));
+            OpenSslClient.Result byTicket = reuse(server, 0, "ticket.pem", concat(BY_TICKET, withCert));
+
+            assertAll(
+                    () -> assertFalse(byId.reused(), "session ID after the client certificate expired"),
+                    () -> assertFalse(byTicket.reused(), "ticket after the client certificate expired"),
+                    () -> assertEquals(2, server.metrics().misses(MissReason.EXPIRED)));
+        }
+    }
+
     @Test
     void purgingASessionIdAlsoStopsItsTicket() throws Exception {
         try (TestServer server = TestServer.start(dir, connector("shared", h -> { }))) {

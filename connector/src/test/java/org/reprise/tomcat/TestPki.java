@@ -34,12 +34,14 @@ public final class TestPki {
 
     public static final String PASSWORD = "changeit";
 
+    private static final Duration DEFAULT_VALIDITY = Duration.ofDays(30);
+
     final KeyPair caKeys;
     final X509Certificate ca;
 
     public TestPki() throws Exception {
         caKeys = ec();
-        ca = sign("CN=Reprise Test CA", caKeys, "CN=Reprise Test CA", caKeys.getPrivate(), true);
+        ca = sign("CN=Reprise Test CA", caKeys, "CN=Reprise Test CA", caKeys.getPrivate(), true, DEFAULT_VALIDITY);
     }
 
     public record Issued(KeyPair keys, X509Certificate certificate) {
@@ -47,12 +49,18 @@ public final class TestPki {
 
     public Issued server(String host, boolean rsa) throws Exception {
         KeyPair keys = rsa ? rsa() : ec();
-        return new Issued(keys, sign("CN=" + host, keys, "CN=Reprise Test CA", caKeys.getPrivate(), false, host));
+        return new Issued(keys, sign("CN=" + host, keys, "CN=Reprise Test CA", caKeys.getPrivate(), false,
+                DEFAULT_VALIDITY, host));
     }
 
     Issued client(String name) throws Exception {
+        return client(name, DEFAULT_VALIDITY);
+    }
+
+    /** A client certificate valid from a day ago until {@code validFor} from now, to see a certificate expire. */
+    Issued client(String name, Duration validFor) throws Exception {
         KeyPair keys = ec();
-        return new Issued(keys, sign("CN=" + name, keys, "CN=Reprise Test CA", caKeys.getPrivate(), false));
+        return new Issued(keys, sign("CN=" + name, keys, "CN=Reprise Test CA", caKeys.getPrivate(), false, validFor));
     }
 
     /** Writes a PKCS12 keystore with the key under alias "tomcat". */
@@ -125,11 +133,11 @@ public final class TestPki {
     }
 
     private static X509Certificate sign(String subject, KeyPair subjectKeys, String issuer, PrivateKey issuerKey,
-            boolean ca, String... dnsNames) throws Exception {
+            boolean ca, Duration validFor, String... dnsNames) throws Exception {
         Instant now = Instant.now();
         JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Name(issuer),
                 BigInteger.valueOf(now.toEpochMilli()).add(BigInteger.valueOf(new SecureRandom().nextInt(1 << 20))),
-                Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(30))),
+                Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(validFor)),
                 new X500Name(subject), subjectKeys.getPublic());
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
         if (dnsNames.length > 0) {

@@ -44,6 +44,7 @@ import org.reprise.core.metrics.MissReason;
 import org.reprise.core.metrics.Protocol;
 import org.reprise.core.metrics.ResumptionMetrics;
 import org.reprise.core.session.SessionId;
+import org.reprise.core.session.SessionLifetime;
 import org.reprise.core.session.SessionRecord;
 import org.reprise.core.session.SessionRecordCodec;
 import org.reprise.core.ticket.TicketSealer;
@@ -76,6 +77,8 @@ final class ResumingTlsServer extends DefaultTlsServer {
     private @Nullable SessionRecord resumingRecord;
     private @Nullable SessionRecord issuedRecord;
     private @Nullable BcSslSession completedSession;
+    /** Whether this handshake's client chain passed the host's trust manager. */
+    private boolean clientChainVerified;
 
     ResumingTlsServer(BcServerContext host, EngineOptions options, @Nullable String peerHost, int peerPort) {
         super(host.crypto);
@@ -249,6 +252,12 @@ final class ResumingTlsServer extends DefaultTlsServer {
             }
             return miss(unreadable);
         }
+        // RFC 8446 4.6.1, as Go's crypto/tls: the host's current timeout, counted from the session's making and
+        // capped from the line's authentication, and the client certificate's own end
+        if (!SessionLifetime.allows(host.resumption.clock().instant(), record.authenticated(), record.created(),
+                host.policy.sessionTimeout(), state.peerNotAfter)) {
+            return miss(MissReason.EXPIRED);
+        }
         try {
             if (!acceptsFresh(state)) {
                 return miss(MissReason.BINDING_MISMATCH);
@@ -277,7 +286,12 @@ final class ResumingTlsServer extends DefaultTlsServer {
         if (!state.extendedMasterSecret && !allowLegacyResumption()) {
             return false;
         }
-        return !options.needClientAuth || !state.peerChain.isEmpty();
+        // a client certificate accepted under another policy (another verification mode or other trust
+        // anchors) would not have been accepted here
+        if (!state.madeUnder(host.policy.clientAuthPolicy())) {
+            return false;
+        }
+        return !options.needClientAuth || state.peerVerified;
     }
 
     private void forget(SessionId id) {
@@ -407,6 +421,7 @@ final class ResumingTlsServer extends DefaultTlsServer {
         } catch (CertificateException e) {
             throw new TlsFatalAlert(AlertDescription.bad_certificate, "Client certificate not trusted", e);
         }
+        clientChainVerified = true;
     }
 
     static X509Certificate[] toX509(@Nullable Certificate chain) throws IOException {
@@ -491,12 +506,18 @@ final class ResumingTlsServer extends DefaultTlsServer {
         Instant now = host.resumption.clock().instant();
         Duration timeout = host.policy.sessionTimeout();
         String peer = null;
+        Instant peerNotAfter = null;
         Certificate peerChain = params.getPeerCertificate();
         if (peerChain != null && !peerChain.isEmpty()) {
             try {
-                peer = toX509(peerChain)[0].getSubjectX500Principal().getName();
+                X509Certificate leaf = toX509(peerChain)[0];
+                peer = leaf.getSubjectX500Principal().getName();
+                peerNotAfter = leaf.getNotAfter().toInstant();
             } catch (IOException e) {
+                // notifyClientCertificate parsed this chain already; should it fail now, the session must not
+                // outlive a certificate whose end is unknown
                 peer = null;
+                peerNotAfter = now;
             }
         }
         return SessionRecord.builder()
@@ -507,11 +528,13 @@ final class ResumingTlsServer extends DefaultTlsServer {
                 .hostConfig(host.policy.hostConfig())
                 .sniHost(sniHost)
                 .created(now)
-                .expires(now.plus(timeout))
+                .authenticated(now)
+                .expires(SessionLifetime.expiry(now, now, timeout))
                 .peerIdentity(peer)
                 .engine(BcServerContext.ENGINE_NAME)
                 .node(host.resumption.node())
-                .secretState(SessionState.capture(getCrypto(), params, serverExtensions))
+                .secretState(SessionState.capture(getCrypto(), params, serverExtensions,
+                        host.policy.clientAuthPolicy(), clientChainVerified, peerNotAfter))
                 .build();
     }
 }

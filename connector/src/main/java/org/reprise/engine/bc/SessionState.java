@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.time.DateTimeException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Enumeration;
@@ -27,13 +30,19 @@ import org.jspecify.annotations.Nullable;
  * {@link org.reprise.core.session.SessionRecord}. Bouncy Castle's {@code SessionParameters} has no
  * serial form of its own, so its fields are written here one by one.
  *
+ * <p>Version 2 adds what a resumption re-checks of the client's authentication: the fingerprint of the
+ * client-certificate policy the session was made under, whether its client chain was checked by the host's
+ * trust manager, and when the client certificate expires (read once here, not parsed on every resumption).
+ * State of version 1 does not parse, and its sessions get a full handshake.
+ *
  * <p>Server extensions are kept except those that must be negotiated afresh on an abbreviated
  * handshake: replaying {@code session_ticket} would promise a NewSessionTicket that Bouncy Castle never
  * sends on resumption, replaying {@code status_request} makes clients abort, and ALPN is chosen anew.
  */
 final class SessionState {
 
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
+    private static final long NO_PEER = Long.MIN_VALUE;
     private static final int MAX_CHAIN = 10;
     private static final int MAX_EXTENSIONS = 64;
     private static final List<Integer> NOT_REPLAYED = List.of(ExtensionType.session_ticket,
@@ -47,9 +56,15 @@ final class SessionState {
     private final Hashtable<Integer, byte[]> serverExtensions;
     final List<byte[]> peerChain;
     final List<byte[]> localChain;
+    private final byte[] clientAuthPolicy;
+    /** Whether the host's trust manager accepted {@link #peerChain}; false without a chain. */
+    final boolean peerVerified;
+    /** The end of the client certificate's validity; null without one. */
+    final @Nullable Instant peerNotAfter;
 
     private SessionState(ProtocolVersion version, int cipherSuite, boolean extendedMasterSecret, byte[] masterSecret,
-            Hashtable<Integer, byte[]> serverExtensions, List<byte[]> peerChain, List<byte[]> localChain) {
+            Hashtable<Integer, byte[]> serverExtensions, List<byte[]> peerChain, List<byte[]> localChain,
+            byte[] clientAuthPolicy, boolean peerVerified, @Nullable Instant peerNotAfter) {
         this.version = version;
         this.cipherSuite = cipherSuite;
         this.extendedMasterSecret = extendedMasterSecret;
@@ -57,13 +72,26 @@ final class SessionState {
         this.serverExtensions = serverExtensions;
         this.peerChain = peerChain;
         this.localChain = localChain;
+        this.clientAuthPolicy = clientAuthPolicy;
+        this.peerVerified = peerVerified;
+        this.peerNotAfter = peerNotAfter;
+    }
+
+    /** @return whether the session was made under the client-certificate policy of this fingerprint */
+    boolean madeUnder(byte[] policy) {
+        return MessageDigest.isEqual(clientAuthPolicy, policy);
     }
 
     /**
      * Captures a handshake's session. The master secret is copied before it is read, because reading a
      * Bouncy Castle secret destroys it.
+     *
+     * @param clientAuthPolicy the fingerprint of the host's client-certificate policy
+     * @param peerVerified     whether the host's trust manager accepted the client's chain
+     * @param peerNotAfter     the end of the client certificate's validity, or null without one
      */
-    static byte[] capture(TlsCrypto crypto, SecurityParameters params, @Nullable Hashtable<?, ?> serverExtensions) {
+    static byte[] capture(TlsCrypto crypto, SecurityParameters params, @Nullable Hashtable<?, ?> serverExtensions,
+            byte[] clientAuthPolicy, boolean peerVerified, @Nullable Instant peerNotAfter) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
         byte[] secret = crypto.adoptSecret(params.getMasterSecret()).extract();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -92,6 +120,10 @@ final class SessionState {
             }
             writeChain(out, params.getPeerCertificate());
             writeChain(out, params.getLocalCertificate());
+            out.writeByte(clientAuthPolicy.length);
+            out.write(clientAuthPolicy);
+            out.writeBoolean(peerVerified);
+            out.writeLong(peerNotAfter == null ? NO_PEER : peerNotAfter.getEpochSecond());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -140,8 +172,24 @@ final class SessionState {
             }
             List<byte[]> peerChain = readChain(in);
             List<byte[]> localChain = readChain(in);
+            int policyLength = in.get() & 0xFF;
+            require(policyLength > 0, "no client-certificate policy");
+            byte[] policy = new byte[policyLength];
+            in.get(policy);
+            boolean peerVerified = in.get() != 0;
+            long notAfter = in.getLong();
+            // a chain and its expiry come together: a state with one and not the other was not written here
+            require((notAfter == NO_PEER) == peerChain.isEmpty(), "client certificate expiry");
+            require(!peerVerified || !peerChain.isEmpty(), "verified without a chain");
+            Instant peerNotAfter;
+            try {
+                peerNotAfter = notAfter == NO_PEER ? null : Instant.ofEpochSecond(notAfter);
+            } catch (DateTimeException e) {
+                throw new IllegalArgumentException("client certificate expiry out of range");
+            }
             require(!in.hasRemaining(), "trailing bytes");
-            return new SessionState(version, cipherSuite, ems, secret, extensions, peerChain, localChain);
+            return new SessionState(version, cipherSuite, ems, secret, extensions, peerChain, localChain, policy,
+                    peerVerified, peerNotAfter);
         } catch (BufferUnderflowException | NegativeArraySizeException e) {
             throw new IllegalArgumentException("truncated session state");
         }

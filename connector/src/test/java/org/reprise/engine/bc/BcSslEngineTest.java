@@ -49,7 +49,7 @@ class BcSslEngineTest {
                 new TicketSealer(ring, random), metrics, Clock.systemUTC(), null, "test");
         BcServerContext context = new BcServerContext(
                 new ServerIdentity(issued.keys().getPrivate(), List.of(issued.certificate())), null,
-                new HostPolicy("localhost", Duration.ofHours(1), true, false), resumption, random);
+                new HostPolicy("localhost", Duration.ofHours(1), true, false, new byte[16]), resumption, random);
         server = context.newEngine();
         client = pki.clientContext().createSSLEngine("localhost", 443);
         client.setUseClientMode(true);

@@ -109,7 +109,7 @@ class OpenSslClientsTest {
     }
 
     /**
-     * Virtual threads, which README recommends with this engine for speed: Reprise's callbacks run on them while
+     * Virtual threads, which docs/OPENSSL.md recommends with this engine for speed: Reprise's callbacks run on them while
      * native frames pin them to a carrier, so a callback that blocked would stall other connections. Eight
      * clients at once, each resuming its own session over and over, must all get through and all resume.
      */

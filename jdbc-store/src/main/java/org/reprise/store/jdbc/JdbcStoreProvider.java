@@ -15,7 +15,7 @@ import org.reprise.core.store.StoreProvider;
 
 /**
  * The {@code store="jdbc"} of a Reprise connector: reads the connector's JDBC attributes (see
- * {@link #attributeNames()} and the module's README for their defaults) and opens {@link JdbcStores}.
+ * {@link #attributeNames()} and docs/SETTINGS.md for their defaults) and opens {@link JdbcStores}.
  * Without a data key it refuses to start and says how to make one; with data keys that open none of the
  * rows in use it refuses too, at its first connection, unless {@code dataKeyRollIn="true"}. Opening never
  * waits for the database.

@@ -30,7 +30,8 @@ final class ConnectorAttributes {
     static final String SESSION_MODE = "sessionMode";
     static final String MEMORY_STORE = "memory";
 
-    private static final Set<String> OWN = Set.of(TICKET_KEY_ROTATION, ALLOW_LEGACY_RESUMPTION, RESUMPTION_NAME,
+    /** Reprise's own attributes: docs/SETTINGS.md lists exactly these, with their defaults (SettingsDocTest). */
+    static final Set<String> OWN = Set.of(TICKET_KEY_ROTATION, ALLOW_LEGACY_RESUMPTION, RESUMPTION_NAME,
             SWEEP_INTERVAL, NODE, STORE, RESUMPTION_ENGINE, SESSION_MODE);
 
     private final Map<String, StoreProvider> providers = new HashMap<>();

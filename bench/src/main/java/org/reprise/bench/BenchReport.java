@@ -25,6 +25,9 @@ public final class BenchReport {
     /** The line that closes it. */
     static final String END = "<!-- bin/bench: end -->";
 
+    /** The embedded Tomcat the servers ran on, as "Tomcat 11.0.29". */
+    private static final String TOMCAT = "Tomcat " + org.apache.catalina.util.ServerInfo.getServerNumber()
+            .replaceFirst("\\.0$", "");
     static final List<String> CASES = List.of("tls12-full", "tls12-id", "tls12-ticket", "tls13-full", "tls13-resumed");
     private static final Map<String, String> CASE_NAMES = Map.of(
             "tls12-full", "TLS 1.2 full", "tls12-id", "TLS 1.2 resumed, session ID",
@@ -33,7 +36,7 @@ public final class BenchReport {
     private static final Map<String, String> VARIANT_NAMES = Map.of(
             "reprise-bc", "Reprise, Bouncy Castle", "reprise-openssl", "Reprise, OpenSSL",
             "reprise-openssl-vt", "Reprise, OpenSSL, virtual threads",
-            "jsse", "Tomcat 11.0.25, JSSE", "nginx", "nginx");
+            "jsse", TOMCAT + ", JSSE", "nginx", "nginx");
     /** The OpenSSL engine's configurations: Tomcat's default thread pool, and virtual threads. */
     private static final List<String> OPENSSL = List.of("reprise-openssl", "reprise-openssl-vt");
     private static final Map<String, String> SHORT_NAMES = Map.of(
@@ -286,7 +289,7 @@ public final class BenchReport {
         }
         md.append("### 2. Data over one established connection (TLS 1.3, AES-128-GCM, ECDSA)\n\n"
                 + "MB/s (10^6 bytes) of response body, `GET /bytes?n=SIZE` repeated on one keep-alive connection.\n\n"
-                + "| response | Reprise, Bouncy Castle | Tomcat 11.0.25, JSSE | Reprise / JSSE |\n|---|---:|---:|---:|\n");
+                + "| response | Reprise, Bouncy Castle | " + TOMCAT + ", JSSE | Reprise / JSSE |\n|---|---:|---:|---:|\n");
         for (String s : sizes) {
             RunResults.Cell bc = results.cell("tput", "reprise-bc", "ec", s);
             RunResults.Cell jsse = results.cell("tput", "jsse", "ec", s);

@@ -71,10 +71,14 @@ final class TomcatDistribution {
         Files.createDirectories(work);
         run(List.of(), "tar", "-xzf", property("it.tomcatDistribution").toString(), "-C", work.toString());
         run(List.of(), "tar", "-xzf", property("it.repriseDistribution").toString(), "-C", work.toString());
-        Path catalina = work.resolve("apache-tomcat-11.0.25");
+        Path catalina;
         Path reprise;
         try (Stream<Path> dirs = Files.list(work)) {
-            reprise = dirs.filter(p -> p.getFileName().toString().startsWith("reprise-")).findFirst().orElseThrow();
+            List<Path> unpacked = dirs.toList();
+            catalina = unpacked.stream().filter(p -> p.getFileName().toString().startsWith("apache-tomcat-"))
+                    .findFirst().orElseThrow();
+            reprise = unpacked.stream().filter(p -> p.getFileName().toString().startsWith("reprise-"))
+                    .findFirst().orElseThrow();
         }
 
         // The stock ports would clash with other Tomcats on this machine: ephemeral ones instead.

@@ -4,10 +4,10 @@ import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 import org.apache.tomcat.util.net.SSLUtil;
 
 /**
- * A TLS engine a connector can run its handshakes on, other than the built-in Bouncy Castle engine,
- * chosen with the connector setting {@code resumptionEngine="<name>"}. Engines are found with
- * {@link java.util.ServiceLoader} on the class path of Tomcat's class loader (a jar next to Reprise's in
- * {@code $CATALINA_BASE/lib}).
+ * A TLS engine a connector can run its handshakes on, chosen with the connector setting
+ * {@code resumptionEngine="<name>"}. Every engine, the default Bouncy Castle one ({@code bc}, in the connector's
+ * jar) included, is found with {@link java.util.ServiceLoader} on the class path of Tomcat's class loader (a jar
+ * next to Reprise's in {@code $CATALINA_BASE/lib}).
  *
  * <p>An engine resumes sessions only through what its {@link ConnectorBinding} hands it: the connector's
  * session store, ticket key ring and counters, so the admin page, the stores and the metrics work the same

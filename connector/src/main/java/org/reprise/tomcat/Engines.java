@@ -17,7 +17,7 @@ final class Engines {
      * @throws IllegalStateException naming what is missing: the engine's jar, a newer Java, a native library
      */
     static EngineProvider find(String name) {
-        List<String> known = new ArrayList<>(List.of(ResumptionSettings.BOUNCY_CASTLE_ENGINE));
+        List<String> known = new ArrayList<>();
         try {
             for (EngineProvider provider : ServiceLoader.load(EngineProvider.class, EngineProvider.class.getClassLoader())) {
                 if (provider.name().equals(name)) {

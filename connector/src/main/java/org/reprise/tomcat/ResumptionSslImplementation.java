@@ -58,10 +58,6 @@ public class ResumptionSslImplementation extends SSLImplementation {
     public SSLUtil getSSLUtil(SSLHostConfigCertificate certificate) {
         ConnectorResumption connector = resumption();
         connector.register(certificate.getSSLHostConfig());
-        String engine = connector.settings().engine();
-        if (engine.equals(ResumptionSettings.BOUNCY_CASTLE_ENGINE)) {
-            return new ResumptionSslUtil(certificate, connector);
-        }
         return connector.engine().sslUtil(certificate, connector);
     }
 

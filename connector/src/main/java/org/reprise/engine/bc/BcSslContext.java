@@ -1,4 +1,4 @@
-package org.reprise.tomcat;
+package org.reprise.engine.bc;
 
 import java.security.KeyManagementException;
 import java.security.KeyStore;
@@ -22,27 +22,26 @@ import org.apache.tomcat.util.net.SSLContext;
 import org.apache.tomcat.util.net.SSLHostConfig;
 import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 import org.jspecify.annotations.Nullable;
-import org.reprise.engine.bc.BcServerContext;
-import org.reprise.engine.bc.HostPolicy;
-import org.reprise.engine.bc.ServerIdentity;
+import org.reprise.tomcat.ClientAuthPolicy;
+import org.reprise.tomcat.ConnectorBinding;
 
 /**
  * Tomcat's SSLContext for one certificate: holds the key, chain and trust manager Tomcat loaded, and makes
  * a Reprise engine per connection. The engine context is made on the first connection, when the
  * connector's store and key ring exist.
  */
-final class ResumptionSslContext implements SSLContext {
+final class BcSslContext implements SSLContext {
 
     private final SSLHostConfig host;
     private final SSLHostConfigCertificate certificate;
-    private final ConnectorResumption resumption;
+    private final ConnectorBinding resumption;
     private @Nullable ServerIdentity identity;
     private @Nullable X509TrustManager trustManager;
     private @Nullable SecureRandom random;
     private @Nullable HostPolicy policy;
-    private volatile @Nullable BcServerContext engines;
+    private volatile @Nullable BcServerContext serverContext;
 
-    ResumptionSslContext(SSLHostConfig host, SSLHostConfigCertificate certificate, ConnectorResumption resumption) {
+    BcSslContext(SSLHostConfig host, SSLHostConfigCertificate certificate, ConnectorBinding resumption) {
         this.host = host;
         this.certificate = certificate;
         this.resumption = resumption;
@@ -57,7 +56,7 @@ final class ResumptionSslContext implements SSLContext {
             throw new KeyManagementException(e.getMessage(), e);
         }
         random = sr != null ? sr : new SecureRandom();
-        Duration timeout = ConnectorResumption.timeout(host);
+        Duration timeout = resumption.sessionTimeout(host);
         // The fingerprint is of the trust manager the engine checks client certificates with, which for a host
         // without a truststore is the JVM's default one: its anchors, not Tomcat's null, are the policy
         TrustManager[] checking = trustManager == null ? null : new TrustManager[] {trustManager};
@@ -106,19 +105,19 @@ final class ResumptionSslContext implements SSLContext {
         }
     }
 
-    private BcServerContext engines() {
-        BcServerContext e = engines;
-        if (e != null) {
-            return e;
+    private BcServerContext serverContext() {
+        BcServerContext made = serverContext;
+        if (made != null) {
+            return made;
         }
         synchronized (this) {
-            if (engines == null) {
+            if (serverContext == null) {
                 if (identity == null || policy == null || random == null) {
                     throw new IllegalStateException("SSLContext used before init");
                 }
-                engines = new BcServerContext(identity, trustManager, policy, resumption.context(), random);
+                serverContext = new BcServerContext(identity, trustManager, policy, resumption.context(), random);
             }
-            return engines;
+            return serverContext;
         }
     }
 
@@ -134,7 +133,7 @@ final class ResumptionSslContext implements SSLContext {
 
     @Override
     public SSLEngine createSSLEngine() {
-        return engines().newEngine();
+        return serverContext().newEngine();
     }
 
     @Override

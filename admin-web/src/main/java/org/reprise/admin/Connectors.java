@@ -3,12 +3,13 @@ package org.reprise.admin;
 import java.lang.management.ManagementFactory;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import javax.management.JMX;
 import javax.management.MBeanServer;
-import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 import org.jspecify.annotations.Nullable;
+import org.reprise.core.admin.JmxNames;
 import org.reprise.core.admin.ResumptionAdminMXBean;
 import org.reprise.core.metrics.ResumptionMetricsMXBean;
 
@@ -17,8 +18,6 @@ import org.reprise.core.metrics.ResumptionMetricsMXBean;
  * connectors started or stopped after deployment are seen and no object is shared with them.
  */
 public final class Connectors {
-
-    private static final String DOMAIN = "org.reprise";
 
     /**
      * One connector's two JMX views.
@@ -42,13 +41,11 @@ public final class Connectors {
         this.server = server;
     }
 
-    /** @return every connector with both views registered, by name */
+    /** @return every connector with both views registered, by name (then node) */
     public List<Handle> list() {
-        return server.queryNames(name("type=ResumptionAdmin,*"), null).stream()
-                .map(n -> n.getKeyProperty("connector"))
-                .filter(c -> c != null && c.startsWith("\""))
-                .map(ObjectName::unquote)
-                .sorted(Comparator.naturalOrder())
+        return server.queryNames(JmxNames.every(JmxNames.ADMIN), null).stream()
+                .sorted(Comparator.comparing(JmxNames::connector)
+                        .thenComparing(n -> Objects.requireNonNullElse(JmxNames.node(n), "")))
                 .map(this::handle)
                 .flatMap(Optional::stream)
                 .toList();
@@ -56,30 +53,19 @@ public final class Connectors {
 
     /**
      * @param name a connector's name, or null/blank for the first by name
-     * @return that connector, if it is there
+     * @return that connector (the first by node, if several nodes of one cluster run in this JVM), if it is there
      */
     public Optional<Handle> find(@Nullable String name) {
-        if (name == null || name.isBlank()) {
-            return list().stream().findFirst();
-        }
-        return handle(name);
+        return list().stream().filter(h -> name == null || name.isBlank() || h.name().equals(name)).findFirst();
     }
 
-    private Optional<Handle> handle(String name) {
-        ObjectName adminName = name("type=ResumptionAdmin,connector=" + ObjectName.quote(name));
-        ObjectName metricsName = name("type=ResumptionMetrics,connector=" + ObjectName.quote(name));
+    private Optional<Handle> handle(ObjectName adminName) {
+        ObjectName metricsName = JmxNames.sibling(adminName, JmxNames.METRICS);
         if (!server.isRegistered(adminName) || !server.isRegistered(metricsName)) {
             return Optional.empty();
         }
-        return Optional.of(new Handle(name, JMX.newMXBeanProxy(server, adminName, ResumptionAdminMXBean.class),
+        return Optional.of(new Handle(JmxNames.connector(adminName),
+                JMX.newMXBeanProxy(server, adminName, ResumptionAdminMXBean.class),
                 JMX.newMXBeanProxy(server, metricsName, ResumptionMetricsMXBean.class)));
-    }
-
-    private static ObjectName name(String properties) {
-        try {
-            return new ObjectName(DOMAIN + ":" + properties);
-        } catch (MalformedObjectNameException e) {
-            throw new IllegalArgumentException("Not a connector's JMX name: " + properties, e);
-        }
     }
 }

@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
+import javax.management.InstanceAlreadyExistsException;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -12,6 +13,7 @@ import org.apache.juli.logging.LogFactory;
 import org.apache.tomcat.util.net.SSLHostConfig;
 import org.jspecify.annotations.Nullable;
 import org.reprise.core.ResumptionContext;
+import org.reprise.core.admin.JmxNames;
 import org.reprise.core.metrics.ResumptionMetrics;
 import org.reprise.core.session.MemorySessionStore;
 import org.reprise.core.session.SessionStore;
@@ -189,11 +191,16 @@ final class ConnectorResumption implements ConnectorBinding {
         return created;
     }
 
+    /**
+     * @throws IllegalStateException if another connector of this JVM has the same {@code resumptionName} and
+     *                               {@code node}: it would be missing from JMX and the admin page
+     */
     @Override
     public synchronized void open() {
-        if (openContexts++ == 0) {
+        if (openContexts == 0) {
             registerMBean();
         }
+        openContexts++;
     }
 
     @Override
@@ -214,38 +221,48 @@ final class ConnectorResumption implements ConnectorBinding {
     }
 
     private void registerMBean() {
+        ObjectName metricsName = JmxNames.of(JmxNames.METRICS, name, settings.node());
+        ObjectName adminName = JmxNames.of(JmxNames.ADMIN, name, settings.node());
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         try {
-            ObjectName metricsName = objectName("ResumptionMetrics", name);
-            ObjectName adminName = objectName("ResumptionAdmin", name);
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            if (!server.isRegistered(metricsName) && !server.isRegistered(adminName)) {
-                server.registerMBean(metrics, metricsName);
-                server.registerMBean(new ResumptionAdmin(this), adminName);
-                objectNames = List.of(metricsName, adminName);
-            }
+            server.registerMBean(metrics, metricsName);
+        } catch (InstanceAlreadyExistsException e) {
+            throw duplicate();
         } catch (JMException e) {
             log.warn("Reprise connector " + name + " is not in JMX: " + e.getMessage());
+            return;
         }
+        try {
+            server.registerMBean(new ResumptionAdmin(this), adminName);
+        } catch (JMException e) {
+            unregister(metricsName);
+            if (e instanceof InstanceAlreadyExistsException) {
+                throw duplicate();
+            }
+            log.warn("Reprise connector " + name + " is not in JMX: " + e.getMessage());
+            return;
+        }
+        objectNames = List.of(metricsName, adminName);
+    }
+
+    private IllegalStateException duplicate() {
+        String node = settings.node();
+        return new IllegalStateException("Reprise setting resumptionName=\"" + name + "\"" + (node == null ? ""
+                : " with node=\"" + node + "\"") + " is already used by another connector of this JVM, which has"
+                + " the JMX names and the admin page entry this one would have; give each connector its own"
+                + " resumptionName (nodes of one cluster share it, and then each sets a node of its own)");
     }
 
     private void unregisterMBean() {
-        for (ObjectName registered : objectNames) {
-            try {
-                ManagementFactory.getPlatformMBeanServer().unregisterMBean(registered);
-            } catch (JMException e) {
-                log.debug("Reprise MBean already gone: " + registered);
-            }
-        }
+        objectNames.forEach(ConnectorResumption::unregister);
         objectNames = List.of();
     }
 
-    /**
-     * @param type      {@code ResumptionMetrics} (the counters) or {@code ResumptionAdmin} (sessions and keys)
-     * @param connector a connector's Reprise name
-     * @return where that view of the connector is in JMX: {@code org.reprise:type=<type>,connector="..."}
-     * @throws JMException if the name cannot form an ObjectName
-     */
-    static ObjectName objectName(String type, String connector) throws JMException {
-        return new ObjectName("org.reprise:type=" + type + ",connector=" + ObjectName.quote(connector));
+    private static void unregister(ObjectName registered) {
+        try {
+            ManagementFactory.getPlatformMBeanServer().unregisterMBean(registered);
+        } catch (JMException e) {
+            log.debug("Reprise MBean already gone: " + registered);
+        }
     }
 }

@@ -2,6 +2,7 @@ package org.reprise.tomcat;
 
 import java.util.List;
 import java.util.Map;
+import javax.management.ObjectName;
 import javax.net.ssl.SSLSession;
 import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 import org.apache.tomcat.util.net.SSLImplementation;
@@ -9,6 +10,7 @@ import org.apache.tomcat.util.net.SSLSupport;
 import org.apache.tomcat.util.net.SSLUtil;
 import org.jspecify.annotations.Nullable;
 import org.reprise.core.ResumptionContext;
+import org.reprise.core.admin.JmxNames;
 import org.reprise.core.metrics.ResumptionMetrics;
 
 /**
@@ -71,8 +73,13 @@ public class ResumptionSslImplementation extends SSLImplementation {
         return resumption().context();
     }
 
-    /** @return the connector's name in JMX */
+    /** @return the connector's Reprise name ({@code resumptionName}) */
     public String name() {
         return resumption().name();
+    }
+
+    /** @return where the connector's counters are in JMX (see {@link JmxNames}) */
+    public ObjectName metricsName() {
+        return JmxNames.of(JmxNames.METRICS, resumption().name(), resumption().settings().node());
     }
 }

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.reprise.core.admin.JmxNames;
 import org.reprise.core.metrics.Mechanism;
 import org.reprise.core.metrics.MetricsSnapshot;
 import org.reprise.core.metrics.MissReason;
@@ -254,6 +255,37 @@ class ConnectorSettingsTest {
         assertFalse(jmx.isRegistered(name), name + " still registered after the server stopped");
     }
 
+    /**
+     * Two connectors of one JVM with one resumptionName used to start, the second missing from JMX and the
+     * admin page without a word: it now stops startup naming the setting, and leaves no MBean behind.
+     */
+    @Test
+    void aSecondConnectorWithTheSameResumptionNameStopsStartup() throws Exception {
+        Set<ObjectName> before = mbeans(REPRISE_MBEANS);
+        TestServer.ConnectorSpec a = hostSpec("twin-a", h -> { }).property("resumptionName", "twin");
+        TestServer.ConnectorSpec b = hostSpec("twin-b", h -> { }).property("resumptionName", "twin");
+        Exception failure = assertThrows(Exception.class, () -> TestServer.start(dir, a, b).close());
+        String messages = causeChain(failure);
+        assertTrue(messages.contains("resumptionName=\"twin\" is already used"), messages);
+        assertEquals(before, mbeans(REPRISE_MBEANS), "Reprise MBeans left by the failed start");
+    }
+
+    /** The nodes of one cluster share a resumptionName (their realm); several of them may run in one JVM. */
+    @Test
+    void nodesOfOneClusterInOneJvmAreEachInJmx() throws Exception {
+        TestServer.ConnectorSpec a = hostSpec("node-a", h -> { }).property("resumptionName", "cluster")
+                .property("node", "a");
+        TestServer.ConnectorSpec b = hostSpec("node-b", h -> { }).property("resumptionName", "cluster")
+                .property("node", "b");
+        try (TestServer server = TestServer.start(dir, a, b)) {
+            MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+            for (String node : List.of("a", "b")) {
+                assertTrue(jmx.isRegistered(JmxNames.of(JmxNames.METRICS, "cluster", node)), node);
+                assertTrue(jmx.isRegistered(JmxNames.of(JmxNames.ADMIN, "cluster", node)), node);
+            }
+        }
+    }
+
     // ---- helpers
 
     private TestServer startAAndB() throws Exception {
@@ -361,7 +393,7 @@ class ConnectorSettingsTest {
     }
 
     private static ObjectName metricsName(String connector) throws Exception {
-        return new ObjectName("org.reprise:type=ResumptionMetrics,connector=" + ObjectName.quote(connector));
+        return JmxNames.of(JmxNames.METRICS, connector, null);
     }
 
     private static boolean isRegistered(String connector) throws Exception {

@@ -289,7 +289,7 @@ public final class DemoServer implements AutoCloseable {
         }
         out.println("  TLS:          " + protocolsNote());
         out.println("  sessions:     " + sessionsNote());
-        out.println("  JMX:          org.reprise:type=ResumptionMetrics,connector=\"" + resumption().name() + "\"");
+        out.println("  JMX:          " + resumption().metricsName());
         out.println("  JSON:         curl -sk -H 'Accept: application/json' " + url());
         out.println("  admin page:   " + url() + "reprise-admin/  (user " + ADMIN_USER
                 + (adminPasswordGenerated ? ", password " + adminPassword + ")" : ", password from --admin-password)"));

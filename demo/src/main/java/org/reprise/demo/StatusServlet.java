@@ -79,7 +79,7 @@ final class StatusServlet extends HttpServlet {
         } else {
             response.setContentType("text/html");
             response.setHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
-            html(response.getWriter(), connection, reprise.name(), metrics, request);
+            html(response.getWriter(), connection, reprise.name(), reprise.metricsName().toString(), metrics, request);
         }
     }
 
@@ -112,7 +112,7 @@ final class StatusServlet extends HttpServlet {
         return Json.write(body);
     }
 
-    private void html(PrintWriter out, ConnectionView c, String connector, MetricsSnapshot m,
+    private void html(PrintWriter out, ConnectionView c, String connector, String jmxName, MetricsSnapshot m,
             HttpServletRequest request) {
         String url = "https://" + request.getServerName() + ":" + request.getServerPort() + "/";
         out.println("<!DOCTYPE html>");
@@ -198,8 +198,7 @@ final class StatusServlet extends HttpServlet {
                 + "openssl s_client -connect " + esc(hostPort) + " -tls1_2 -sess_in s.pem &lt; /dev/null"
                 + " | grep -E '^(New|Reused)'</pre>");
         out.println("<p>The same page as JSON: send <code>Accept: application/json</code>. Counters are also in JMX "
-                + "as <code>org.reprise:type=ResumptionMetrics,connector=&quot;" + esc(connector)
-                + "&quot;</code>.</p>");
+                + "as <code>" + esc(jmxName) + "</code>.</p>");
         out.println("<p class=\"muted\">Server certificate SHA-256: <code>" + esc(fingerprint) + "</code></p>");
         out.println("</body></html>");
     }

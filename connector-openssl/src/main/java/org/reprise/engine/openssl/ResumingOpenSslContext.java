@@ -59,7 +59,12 @@ final class ResumingOpenSslContext extends OpenSSLContext {
             throw new KeyManagementException("Reprise could not install its session callbacks on OpenSSL for "
                     + "SSLHostConfig " + host.getHostName() + ": " + e.getMessage(), e);
         }
-        connector.open();
+        try {
+            connector.open();
+        } catch (IllegalStateException duplicateName) {
+            destroy();
+            throw new KeyManagementException(duplicateName.getMessage(), duplicateName);
+        }
         opened = true;
         log.info("Reprise OpenSSL engine (" + NativeSsl.version() + ") on SSLHostConfig " + host.getHostName()
                 + " of connector " + connector.name() + ": " + (stateful ? "stateful sessions in the session store"

@@ -6,7 +6,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * What an administrator may see and do on one connector, published in JMX as
  * {@code org.reprise:type=ResumptionAdmin,connector="<name>"} next to its counters
- * ({@code org.reprise:type=ResumptionMetrics,connector="<name>"}). With a shared store, purges and key
+ * ({@code org.reprise:type=ResumptionMetrics,connector="<name>"}), each with {@code ,node="<node>"} when the
+ * connector has a node name (see {@link JmxNames}). With a shared store, purges and key
  * operations reach every node of the cluster. Nothing here reveals a secret.
  */
 public interface ResumptionAdminMXBean {

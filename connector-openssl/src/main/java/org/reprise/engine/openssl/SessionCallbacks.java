@@ -134,21 +134,12 @@ final class SessionCallbacks {
             throw new IllegalArgumentException("a client-auth policy fingerprint has 16 bytes");
         }
         this.clientAuthPolicy = clientAuthPolicy.clone();
-        this.exIndex = exIndex(NativeSsl.CRYPTO_EX_INDEX_SSL_SESSION);
-        this.sslExIndex = exIndex(NativeSsl.CRYPTO_EX_INDEX_SSL);
-        this.foundIdExIndex = exIndex(NativeSsl.CRYPTO_EX_INDEX_SSL);
+        this.exIndex = ExIndices.SESSION_TAG;
+        this.sslExIndex = ExIndices.SSL_FLAGS;
+        this.foundIdExIndex = ExIndices.SSL_FOUND_ID;
         random.nextBytes(fingerprintKey);
         this.ticketKeys = new TicketKeyCallback(() -> connector.context().keyRing(), random);
         this.random = random;
-    }
-
-    private static int exIndex(int kind) throws Throwable {
-        int index = (int) NativeSsl.CRYPTO_get_ex_new_index.invokeExact(kind, 0L, MemorySegment.NULL,
-                MemorySegment.NULL, MemorySegment.NULL, MemorySegment.NULL);
-        if (index < 0) {
-            throw new IllegalStateException("OpenSSL has no ex_data index left");
-        }
-        return index;
     }
 
     /**

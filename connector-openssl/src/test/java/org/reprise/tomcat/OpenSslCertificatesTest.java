@@ -34,7 +34,8 @@ class OpenSslCertificatesTest {
     private TestServer server(Path base, MemorySessionStore store, String verification) throws Exception {
         Path truststore = pki.truststore(dir);
         return TestServer.start(Files.createDirectories(base), new TestServer.ConnectorSpec()
-                .settings(ResumptionSettings.builder().engine("openssl").sessionStore(store).name("certificates").build())
+                .settings(ResumptionSettings.builder().engine("openssl").sessionStore(store).resumptionName("certificates")
+                        .node(verification).build())
                 .host(pki, base, "localhost", false, false, h -> trust(h, truststore, verification)));
     }
 

@@ -152,9 +152,9 @@ class OpenSslSessionLineTest {
                 Path base = Files.createDirectories(dir.resolve(mode + "-" + sameName));
                 try (TestServer server = TestServer.start(base,
                         connector(base, openssl(mode, Clock.systemUTC()).sessionStore(store).ticketKeyRing(ring)
-                                .name("shop").build()),
+                                .resumptionName("shop").node("a").build()),
                         connector(base, openssl(mode, Clock.systemUTC()).sessionStore(store).ticketKeyRing(ring)
-                                .name(sameName ? "shop" : "bank").build()))) {
+                                .resumptionName(sameName ? "shop" : "bank").node("b").build()))) {
                     for (String version : List.of("-tls1_3", "-tls1_2")) {
                         Path session = base.resolve(version + ".pem");
                         SClient.connect(server.port(0), "localhost", session, true, version);
@@ -190,12 +190,14 @@ class OpenSslSessionLineTest {
                         new SecureRandom(), key -> { });
                 Path base = Files.createDirectories(dir.resolve(mode + version));
                 ResumptionSettings settings = openssl(mode, Clock.systemUTC()).sessionStore(store).ticketKeyRing(ring)
-                        .name("shop").build();
+                        .resumptionName("shop").build();
                 try (TestServer server = TestServer.start(base,
-                        new TestServer.ConnectorSpec().settings(settings).host(pki, base, "localhost", false, false,
-                                h -> requireClientCertificates(h, "optionalNoCA")),
-                        new TestServer.ConnectorSpec().settings(settings).host(pki, base, "localhost", false, false,
-                                h -> requireClientCertificates(h, "required")))) {
+                        new TestServer.ConnectorSpec().settings(settings.toBuilder().node("a").build())
+                                .host(pki, base, "localhost", false, false,
+                                        h -> requireClientCertificates(h, "optionalNoCA")),
+                        new TestServer.ConnectorSpec().settings(settings.toBuilder().node("b").build())
+                                .host(pki, base, "localhost", false, false,
+                                        h -> requireClientCertificates(h, "required")))) {
                     Path session = base.resolve("s.pem");
                     SClient.connect(server.port(0), "localhost", session, true, with(version, withCert));
 

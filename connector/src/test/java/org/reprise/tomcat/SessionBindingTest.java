@@ -44,13 +44,19 @@ class SessionBindingTest {
     private final TicketKeyRing ring = new TicketKeyRing(Duration.ofHours(12), Duration.ofDays(1), clock,
             new SecureRandom(), key -> { });
 
+    private int nodes;
+
     SessionBindingTest() throws Exception {
     }
 
-    /** A connector named {@code name} on the shared store, key ring and clock, with one host "localhost". */
+    /**
+     * A connector named {@code name} on the shared store, key ring and clock, with one host "localhost": a node of
+     * its own (connectors of one JVM sharing a name are nodes of one cluster, and each needs its own node name).
+     */
     private TestServer.ConnectorSpec connector(String name, Consumer<SSLHostConfig> host) throws Exception {
         return new TestServer.ConnectorSpec()
-                .settings(ResumptionSettings.builder().name(name).clock(clock).sessionStore(store)
+                .settings(ResumptionSettings.builder().resumptionName(name).node("node-" + nodes++).clock(clock)
+                        .sessionStore(store)
                         .ticketKeyRing(ring).build())
                 .host(pki, dir, "localhost", false, false, host);
     }

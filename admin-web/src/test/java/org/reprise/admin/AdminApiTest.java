@@ -131,7 +131,7 @@ class AdminApiTest {
         assertEquals(403, viewer.get("api/sessions").statusCode());
         assertEquals(403, viewer.get("index.html").statusCode());
         assertEquals(403, viewer.send("POST", "api/sessions/purge-all", "").statusCode());
-        assertEquals(COUNT, server.store.estimatedSize());
+        assertEquals(COUNT, server.store.size());
     }
 
     @Test
@@ -152,7 +152,7 @@ class AdminApiTest {
         HttpResponse<String> purge = inClear.send("POST", "api/sessions/purge-all", "",
                 "X-CSRF-Token", admin.csrf, "Cookie", "JSESSIONID=" + admin.cookie("JSESSIONID"));
         assertEquals(302, purge.statusCode());
-        assertEquals(COUNT, server.store.estimatedSize());
+        assertEquals(COUNT, server.store.size());
         assertTrue(audit.isEmpty(), audit.toString());
     }
 
@@ -171,7 +171,7 @@ class AdminApiTest {
             }
         }
         assertEquals(403, remoteAdmin.send("POST", "api/sessions/purge-all", "").statusCode());
-        assertEquals(COUNT, server.store.estimatedSize());
+        assertEquals(COUNT, server.store.size());
     }
 
     @Test
@@ -248,7 +248,7 @@ class AdminApiTest {
         assertEquals(400, admin.post("api/sessions/purge", "{\"ids\": \"all\"}").statusCode());
         assertEquals(404, admin.get("api/nothing").statusCode());
         assertEquals(405, admin.get("api/sessions/purge-all").statusCode());
-        assertEquals(COUNT, server.store.estimatedSize());
+        assertEquals(COUNT, server.store.size());
     }
 
     @Test
@@ -290,7 +290,7 @@ class AdminApiTest {
                 assertFalse(r.body().contains(leak), leak + " in " + r.body());
             }
         }
-        assertEquals(COUNT, server.store.estimatedSize());
+        assertEquals(COUNT, server.store.size());
         assertTrue(audit.isEmpty(), "nothing was purged: " + audit);
         assertEquals(200, admin.get("api/sessions?size=1").statusCode(), "answers again once the store is back");
     }
@@ -315,7 +315,7 @@ class AdminApiTest {
             assertEquals(413, r.statusCode(), r.body());
             assertTrue(json(r).get("error").asText().contains(String.valueOf(BODY_CAP)), r.body());
         }
-        assertEquals(COUNT, server.store.estimatedSize());
+        assertEquals(COUNT, server.store.size());
         assertTrue(audit.isEmpty(), audit.toString());
     }
 
@@ -348,7 +348,7 @@ class AdminApiTest {
             assertTrue(answer.startsWith("HTTP/1.1 413 "), answer);
             assertTrue(answer.contains("{\"error\":\"The body is larger than " + BODY_CAP), answer);
         }
-        assertEquals(COUNT, server.store.estimatedSize());
+        assertEquals(COUNT, server.store.size());
     }
 
     private static List<String> fieldNames(JsonNode node) {

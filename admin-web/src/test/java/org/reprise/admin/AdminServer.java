@@ -95,7 +95,7 @@ final class AdminServer implements AutoCloseable {
 
         MemorySessionStore store = new MemorySessionStore(500_000, Clock.systemUTC());
         OutageStore outage = new OutageStore(store);
-        ResumptionSettings settings = ResumptionSettings.builder().name(CONNECTOR).node("node-a")
+        ResumptionSettings settings = ResumptionSettings.builder().resumptionName(CONNECTOR).node("node-a")
                 .sessionStore(outage).build();
         Connector tls = new Connector(new Http11NioResumptionProtocol(settings));
         tls.setPort(0);

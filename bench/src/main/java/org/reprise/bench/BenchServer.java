@@ -51,7 +51,7 @@ public final class BenchServer {
         Options o = Options.parse(args);
         Path base = Files.createTempDirectory("reprise-bench-tomcat");
         BenchStores stores = null;
-        ResumptionSettings.Builder settings = ResumptionSettings.builder().name("bench");
+        ResumptionSettings.Builder settings = ResumptionSettings.builder().resumptionName("bench");
         if (o.store != null) {
             // a connector's default lookup budget and node cache (retrieveBudget 50 ms, 10,000 sessions)
             stores = BenchStores.open(o.store, Math.max(o.sessions * 2L, 20_480), 10_000, o.tablePrefix,

@@ -81,7 +81,7 @@ final class ConnectorAttributes {
         }
         String name = values.get(RESUMPTION_NAME);
         if (name != null) {
-            b.name(name);
+            b.resumptionName(name);
         }
         String engine = values.get(RESUMPTION_ENGINE);
         if (engine != null) {

@@ -66,7 +66,7 @@ final class ConnectorResumption implements ConnectorBinding {
 
     ConnectorResumption(ResumptionSettings settings, String name) {
         this.settings = settings;
-        this.name = settings.name() != null ? settings.name() : name;
+        this.name = settings.resumptionName() != null ? settings.resumptionName() : name;
         this.metrics = settings.metrics() != null ? settings.metrics() : new ResumptionMetrics();
     }
 

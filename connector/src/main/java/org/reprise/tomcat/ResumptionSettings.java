@@ -135,8 +135,8 @@ public final class ResumptionSettings {
         return sessionMode;
     }
 
-    /** @return the name for JMX and logs, or null to use the connector's own name */
-    public @Nullable String name() {
+    /** @return the connector's Reprise name (server.xml: {@code resumptionName}), or null to use the connector's own name */
+    public @Nullable String resumptionName() {
         return name;
     }
 
@@ -164,7 +164,7 @@ public final class ResumptionSettings {
     public String toString() {
         return "ResumptionSettings[ticketKeyRotation=" + ticketKeyRotation + ", sweepInterval=" + sweepInterval
                 + ", allowLegacyResumption=" + allowLegacyResumption + ", engine=" + engine
-                + ", sessionMode=" + sessionMode + ", name=" + name + ", node=" + node
+                + ", sessionMode=" + sessionMode + ", resumptionName=" + name + ", node=" + node
                 + ", sessionStore="
                 + (sessionStore == null ? "memory" : sessionStore.getClass().getName()) + "]";
     }
@@ -245,11 +245,11 @@ public final class ResumptionSettings {
         }
 
         /**
-         * @param name the connector's name in JMX ({@code org.reprise:type=ResumptionMetrics,connector=...}),
-         *             or null for Tomcat's connector name
+         * @param name the connector's Reprise name, as server.xml's {@code resumptionName}: its name in JMX and
+         *             the realm its sessions belong to, or null for Tomcat's connector name
          * @return this builder
          */
-        public Builder name(@Nullable String name) {
+        public Builder resumptionName(@Nullable String name) {
             this.name = name;
             return this;
         }

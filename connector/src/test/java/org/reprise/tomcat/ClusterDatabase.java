@@ -81,7 +81,7 @@ final class ClusterDatabase implements AutoCloseable {
     JdbcStores open(TestServer.ConnectorSpec spec, String jdbcUrl, String node) {
         ResumptionMetrics metrics = new ResumptionMetrics();
         JdbcStores stores = new JdbcStoreProvider().open(storeAttributes(jdbcUrl), node, metrics);
-        spec.settings(spec.settings.toBuilder().name(CLUSTER_NAME).node(node).metrics(metrics).sessionStore(stores.sessionStore())
+        spec.settings(spec.settings.toBuilder().resumptionName(CLUSTER_NAME).node(node).metrics(metrics).sessionStore(stores.sessionStore())
                 .ticketKeyStore(stores.ticketKeyStore()).build());
         return stores;
     }

@@ -295,7 +295,7 @@ class ConnectorSettingsTest {
             h.setSessionTimeout(60);
         }).nio2().settings(ResumptionSettings.builder()
                 .ticketKeyRotation(Duration.ofMinutes(5))
-                .name(B_NAME)
+                .resumptionName(B_NAME)
                 .build());
         return TestServer.start(dir, a, b);
     }

@@ -144,7 +144,7 @@ class KotlinEmbeddingTest {
         val settings = ResumptionSettings.builder()
             .ticketKeyRotation(Duration.ofMinutes(30))
             .sessionStore(store)
-            .name("kotlin-it")
+            .resumptionName("kotlin-it")
             .build()
         val (tomcat, protocol) = start(settings)
         try {

@@ -40,7 +40,6 @@ final class NativeSsl {
     /** OSSL_HANDSHAKE_STATE: a handshake has completed. */
     static final int TLS_ST_OK = 1;
 
-    static final int SSL_TICKET_EMPTY = 3;
     static final int SSL_TICKET_NO_DECRYPT = 4;
     static final int SSL_TICKET_SUCCESS = 5;
     static final int SSL_TICKET_SUCCESS_RENEW = 6;

@@ -116,13 +116,4 @@ public final class BcServerContext {
     public SSLEngine newEngine() {
         return new BcSslEngine(this, null, -1);
     }
-
-    /**
-     * @param peerHost the client's address, for the session's records
-     * @param peerPort the client's port
-     * @return a server-mode engine for one connection
-     */
-    public SSLEngine newEngine(@Nullable String peerHost, int peerPort) {
-        return new BcSslEngine(this, peerHost, peerPort);
-    }
 }

@@ -201,8 +201,8 @@ public final class MemorySessionStore implements SessionStore {
         return removed;
     }
 
-    /** @return how many sessions the store holds, exact when no call is under way */
-    public long estimatedSize() {
+    /** @return how many sessions the store holds (exact once the calls under way have returned) */
+    public long size() {
         return size.get();
     }
 

@@ -117,7 +117,7 @@ class MemorySessionStoreTest {
             assertNull(store.retrieve(TestRecords.id(n), now));
         }
         assertEquals(0, store.list(SessionQuery.all(), now).total());
-        assertEquals(0, store.estimatedSize());
+        assertEquals(0, store.size());
     }
 
     @Test
@@ -130,7 +130,7 @@ class MemorySessionStoreTest {
         List<Long> retrievable = LongStream.range(0, 1_000)
                 .filter(n -> small.retrieve(TestRecords.id(n), now) != null).boxed().toList();
         assertEquals(LongStream.range(900, 1_000).boxed().toList(), retrievable);
-        assertEquals(100, small.estimatedSize());
+        assertEquals(100, small.size());
         assertEquals(100, small.list(SessionQuery.all(), now).total());
     }
 
@@ -158,7 +158,7 @@ class MemorySessionStoreTest {
         List<Long> missing = LongStream.range(100, 200)
                 .filter(n -> small.retrieve(TestRecords.id(n), now) == null).boxed().toList();
         assertEquals(List.of(), missing, "new sessions the store turned away");
-        assertEquals(100, small.estimatedSize());
+        assertEquals(100, small.size());
     }
 
     @Test
@@ -172,7 +172,7 @@ class MemorySessionStoreTest {
 
         assertNull(small.retrieve(TestRecords.id(1), now), "the oldest one left");
         assertNotNull(small.retrieve(TestRecords.id(0), now), "stored again, so newer than 1 and 2");
-        assertEquals(3, small.estimatedSize());
+        assertEquals(3, small.size());
     }
 
     @Test
@@ -218,7 +218,7 @@ class MemorySessionStoreTest {
             assertNotNull(kept);
             assertEquals(TIMES, kept.resumeCount());
             assertEquals(now.plusMillis(TIMES - 1), kept.lastResumed());
-            assertEquals(1, small.estimatedSize());
+            assertEquals(1, small.size());
         }
 
         /** How the engines recorded a resumption before: storing the whole record again. */
@@ -234,7 +234,7 @@ class MemorySessionStoreTest {
 
             assertTrue(small.arrivalsQueued() <= 2 * 100 + 1, small.arrivalsQueued() + " places queued");
             assertTrue(heapAfter - heapBefore < HEAP_SLACK, (heapAfter - heapBefore >> 20) + " MB more heap");
-            assertEquals(1, small.estimatedSize());
+            assertEquals(1, small.size());
         }
 
         @Test
@@ -245,7 +245,7 @@ class MemorySessionStoreTest {
                 small.remove(record.id());
             }
             assertTrue(small.arrivalsQueued() <= 2 * 100 + 1, small.arrivalsQueued() + " places queued");
-            assertEquals(0, small.estimatedSize());
+            assertEquals(0, small.size());
         }
 
         @Test
@@ -256,7 +256,7 @@ class MemorySessionStoreTest {
             small.recordResumption(record.id(), now);
 
             assertNull(small.retrieve(record.id(), now));
-            assertEquals(0, small.estimatedSize());
+            assertEquals(0, small.size());
         }
 
         private static long heapAfterGc() {
@@ -307,7 +307,7 @@ class MemorySessionStoreTest {
 
                     String inRound = "round " + round + ": ";
                     long total = small.list(SessionQuery.all(), now).total();
-                    assertTrue(small.estimatedSize() <= MAXIMUM_SIZE, inRound + "size " + small.estimatedSize());
+                    assertTrue(small.size() <= MAXIMUM_SIZE, inRound + "size " + small.size());
                     assertTrue(total <= MAXIMUM_SIZE, inRound + total + " sessions listed");
                     for (long n : freshIds) {
                         small.store(TestRecords.record(n, now).build());
@@ -316,7 +316,7 @@ class MemorySessionStoreTest {
                             SessionQuery.builder().sort(SessionQuery.Sort.ID, false).build(), now)),
                             inRound + "sessions stored concurrently stayed after " + MAXIMUM_SIZE
                                     + " newer ones were stored");
-                    assertEquals(MAXIMUM_SIZE, small.estimatedSize(), inRound + "size");
+                    assertEquals(MAXIMUM_SIZE, small.size(), inRound + "size");
                 }
             } finally {
                 pool.shutdownNow();

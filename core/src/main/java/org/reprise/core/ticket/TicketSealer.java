@@ -2,6 +2,7 @@ package org.reprise.core.ticket;
 
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.Objects;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -38,12 +39,35 @@ public final class TicketSealer {
     }
 
     /**
-     * The outcome of opening a ticket: its plaintext, or why it was refused.
-     *
-     * @param plaintext the sealed state, or null when refused
-     * @param refusal   why the ticket was refused, or null when opened
+     * The outcome of opening a ticket: exactly one of its plaintext ({@link Plaintext}) or why it was refused
+     * ({@link Refused}). Switch over the two, or read {@link #plaintext()} and {@link #refusal()}, of which
+     * exactly one is null.
      */
-    public record Opened(byte @Nullable [] plaintext, @Nullable MissReason refusal) {
+    public sealed interface Opened permits Opened.Plaintext, Opened.Refused {
+
+        /** @return the sealed state, or null when refused */
+        default byte @Nullable [] plaintext() {
+            return null;
+        }
+
+        /** @return why the ticket was refused, or null when opened */
+        default @Nullable MissReason refusal() {
+            return null;
+        }
+
+        /** @param plaintext the sealed state */
+        record Plaintext(byte[] plaintext) implements Opened {
+            public Plaintext {
+                Objects.requireNonNull(plaintext, "plaintext");
+            }
+        }
+
+        /** @param refusal why the ticket was refused */
+        record Refused(MissReason refusal) implements Opened {
+            public Refused {
+                Objects.requireNonNull(refusal, "refusal");
+            }
+        }
     }
 
     /**
@@ -77,11 +101,11 @@ public final class TicketSealer {
      */
     public Opened open(byte[] ticket) {
         if (ticket.length <= OVERHEAD || ticket.length > MAX_TICKET_LENGTH) {
-            return new Opened(null, MissReason.TICKET_INVALID);
+            return new Opened.Refused(MissReason.TICKET_INVALID);
         }
         TicketKey key = ring.decryptionKey(ticket, 0);
         if (key == null) {
-            return new Opened(null, MissReason.TICKET_KEY_UNKNOWN);
+            return new Opened.Refused(MissReason.TICKET_KEY_UNKNOWN);
         }
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
@@ -89,9 +113,9 @@ public final class TicketSealer {
                     new GCMParameterSpec(TAG_BITS, ticket, TicketKey.NAME_LENGTH, NONCE_LENGTH));
             cipher.updateAAD(ticket, 0, TicketKey.NAME_LENGTH);
             int start = TicketKey.NAME_LENGTH + NONCE_LENGTH;
-            return new Opened(cipher.doFinal(ticket, start, ticket.length - start), null);
+            return new Opened.Plaintext(cipher.doFinal(ticket, start, ticket.length - start));
         } catch (AEADBadTagException e) {
-            return new Opened(null, MissReason.TICKET_INVALID);
+            return new Opened.Refused(MissReason.TICKET_INVALID);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-256-GCM is not available in this JVM", e);
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -169,5 +170,18 @@ class TicketSealerTest {
         assertFalse(Arrays.equals(before, 0, TicketKey.NAME_LENGTH, after, 0, TicketKey.NAME_LENGTH));
         assertOpens(STATE, sealer.open(before));
         assertOpens(STATE, sealer.open(after));
+    }
+
+    /** An outcome is a plaintext or a refusal, never both and never neither: the type has no such value. */
+    @Test
+    void anOutcomeIsExactlyOneOfPlaintextAndRefusal() {
+        assertThrows(NullPointerException.class, () -> new TicketSealer.Opened.Plaintext(null));
+        assertThrows(NullPointerException.class, () -> new TicketSealer.Opened.Refused(null));
+        TicketSealer.Opened refused = new TicketSealer.Opened.Refused(MissReason.TICKET_INVALID);
+        assertEquals(MissReason.TICKET_INVALID, refused.refusal());
+        assertNull(refused.plaintext());
+        TicketSealer.Opened opened = new TicketSealer.Opened.Plaintext(new byte[] {1});
+        assertNull(opened.refusal());
+        assertEquals(2, TicketSealer.Opened.class.getPermittedSubclasses().length);
     }
 }

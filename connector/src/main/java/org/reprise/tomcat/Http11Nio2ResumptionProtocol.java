@@ -11,7 +11,12 @@ import org.jspecify.annotations.Nullable;
  * {@code resumptionName}, {@code sweepInterval}, {@code node}, {@code store} and the chosen store's own,
  * {@code resumptionEngine}, {@code sessionMode})
  * next to Tomcat's, in server.xml or through {@code Connector.setProperty}. HTTP/2 works as usual through {@code <UpgradeProtocol>}.
+ *
+ * @deprecated Tomcat 12 removes the NIO2 connector (Tomcat commit 21f0936, "Drop NIO2 connector from Tomcat 12"),
+ *             so this class goes with it; use {@link Http11NioResumptionProtocol}, which takes the same settings.
+ *             Until then it shares everything but its endpoint with the NIO protocol (see {@link ProtocolSettings}).
  */
+@Deprecated(since = "0.1.0", forRemoval = true)
 public class Http11Nio2ResumptionProtocol extends Http11Nio2Protocol {
 
     private final ProtocolSettings settings;

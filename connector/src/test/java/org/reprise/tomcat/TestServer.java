@@ -93,6 +93,7 @@ final class TestServer implements AutoCloseable {
     }
 
     /** @param beforeStart prepares the Tomcat (naming, global resources) before it starts */
+    @SuppressWarnings("removal") // NIO2 is tested while it is there
     static TestServer start(Path baseDir, Consumer<Tomcat> beforeStart, ConnectorSpec... specs) throws Exception {
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(Files.createDirectories(baseDir.resolve("tomcat")).toString());
@@ -147,6 +148,7 @@ final class TestServer implements AutoCloseable {
         return connectors.get(connector);
     }
 
+    @SuppressWarnings("removal") // NIO2 is tested while it is there
     ResumptionSslImplementation resumption(int connector) {
         Object handler = connectors.get(connector).getProtocolHandler();
         if (handler instanceof Http11NioResumptionProtocol nio) {

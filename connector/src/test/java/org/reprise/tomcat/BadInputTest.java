@@ -236,7 +236,7 @@ class BadInputTest {
 
     @ParameterizedTest
     @EnumSource(value = Mechanism.class, names = {"SESSION_ID", "TICKET"})
-    void sessionOfAnotherHostIsABindingMismatch(Mechanism mechanism) throws Exception {
+    void sessionOfAnotherHostIsAHostMismatch(Mechanism mechanism) throws Exception {
         assumeTrue(mechanism == Mechanism.TICKET ? TLS12_TICKETS : STORED_SESSIONS, "not offered in this session mode");
         String[] options = mechanism == Mechanism.TICKET ? new String[] {"-tls1_2"}
                 : new String[] {"-tls1_2", "-no_ticket"};
@@ -246,7 +246,7 @@ class BadInputTest {
         OpenSslClient.Result resumed = OpenSslClient.connect(server.port(), OTHER_HOST, saved, false, options);
 
         assertFullTls12Handshake(resumed);
-        assertMissCounted(before, server.metrics(), mechanism, MissReason.BINDING_MISMATCH);
+        assertMissCounted(before, server.metrics(), mechanism, MissReason.HOST_MISMATCH);
     }
 
     // ---- helpers

@@ -48,7 +48,7 @@ class ExtendedMasterSecretTest {
             Handshake modern = Handshake.run(server.port(), true, legacy.session);
 
             assertFalse(modern.resumed);
-            assertEquals(1, server.metrics().misses(MissReason.BINDING_MISMATCH));
+            assertEquals(1, server.metrics().misses(MissReason.EMS_MISMATCH));
         }
     }
 
@@ -69,7 +69,7 @@ class ExtendedMasterSecretTest {
         try (TestServer strict = server(false)) {
             Handshake first = Handshake.run(strict.port(), false, null);
             assertFalse(Handshake.run(strict.port(), false, first.session).resumed);
-            assertEquals(1, strict.metrics().misses(MissReason.BINDING_MISMATCH));
+            assertEquals(1, strict.metrics().misses(MissReason.EMS_MISMATCH));
         }
         try (TestServer lenient = server(true)) {
             Handshake first = Handshake.run(lenient.port(), false, null);

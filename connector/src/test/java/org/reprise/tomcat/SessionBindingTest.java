@@ -92,7 +92,7 @@ class SessionBindingTest {
                     () -> assertFalse(ticketElsewhere.reused(),
                             "ticket in realm two: " + ticketElsewhere.protocolLine()),
                     () -> assertTrue(ticketElsewhere.handshakeCompleted(), ticketElsewhere.output()),
-                    () -> assertEquals(2, server.metrics(1).misses(MissReason.BINDING_MISMATCH)),
+                    () -> assertEquals(2, server.metrics(1).misses(MissReason.REALM_MISMATCH)),
                     () -> assertTrue(idSameRealm.reused(), "session ID on another connector of realm one"),
                     () -> assertTrue(ticketSameRealm.reused(), "ticket on another connector of realm one"));
         }
@@ -125,7 +125,8 @@ class SessionBindingTest {
                     () -> assertFalse(ticketStrict.reused(), "ticket where another CA is required: "
                             + ticketStrict.output()),
                     () -> assertEquals(0, server.metrics(1).handshakesResumed()),
-                    () -> assertEquals(2, server.metrics(1).misses(MissReason.BINDING_MISMATCH)),
+                    () -> assertEquals(2, server.metrics(1).misses(MissReason.CLIENT_AUTH_CHANGED),
+                            server.metrics(1).toString()),
                     () -> assertTrue(idSame.reused(), "session ID under the same policy"),
                     () -> assertTrue(ticketSame.reused(), "ticket under the same policy"));
         }
@@ -174,7 +175,7 @@ class SessionBindingTest {
             assertAll(
                     () -> assertFalse(byId.reused(), "session ID after the client certificate expired"),
                     () -> assertFalse(byTicket.reused(), "ticket after the client certificate expired"),
-                    () -> assertEquals(2, server.metrics().misses(MissReason.EXPIRED)));
+                    () -> assertEquals(2, server.metrics().misses(MissReason.AUTH_EXPIRED)));
         }
     }
 

@@ -2,7 +2,6 @@ package org.reprise.engine.bc;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -11,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Hashtable;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Vector;
 import org.bouncycastle.tls.AlertDescription;
@@ -21,12 +19,10 @@ import org.bouncycastle.tls.ClientCertificateType;
 import org.bouncycastle.tls.DefaultTlsServer;
 import org.bouncycastle.tls.ExtensionType;
 import org.bouncycastle.tls.HashAlgorithm;
-import org.bouncycastle.tls.NameType;
 import org.bouncycastle.tls.NewSessionTicket;
 import org.bouncycastle.tls.ProtocolName;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.SecurityParameters;
-import org.bouncycastle.tls.ServerName;
 import org.bouncycastle.tls.SignatureAlgorithm;
 import org.bouncycastle.tls.SignatureAndHashAlgorithm;
 import org.bouncycastle.tls.TlsCredentialedSigner;
@@ -43,6 +39,10 @@ import org.reprise.core.metrics.Mechanism;
 import org.reprise.core.metrics.MissReason;
 import org.reprise.core.metrics.Protocol;
 import org.reprise.core.metrics.ResumptionMetrics;
+import org.reprise.core.policy.Binding;
+import org.reprise.core.policy.Offer;
+import org.reprise.core.policy.ResumptionPolicy;
+import org.reprise.core.policy.ServerNames;
 import org.reprise.core.session.SessionId;
 import org.reprise.core.session.SessionLifetime;
 import org.reprise.core.session.SessionRecord;
@@ -59,6 +59,7 @@ import org.reprise.core.ticket.TicketSealer;
  */
 final class ResumingTlsServer extends DefaultTlsServer {
 
+    private static final Integer SERVER_NAME = Integers.valueOf(ExtensionType.server_name);
     private static final Integer SESSION_TICKET = Integers.valueOf(ExtensionType.session_ticket);
     private static final Integer PRE_SHARED_KEY = Integers.valueOf(ExtensionType.pre_shared_key);
     private static final int SESSION_ID_LENGTH = 32;
@@ -130,7 +131,7 @@ final class ResumingTlsServer extends DefaultTlsServer {
     @Override
     public void processClientExtensions(Hashtable clientExtensions) throws IOException {
         super.processClientExtensions(clientExtensions);
-        sniHost = serverName(clientExtensions);
+        sniHost = ServerNames.fromExtension((byte[]) clientExtensions.get(SERVER_NAME));
         boolean tls13 = TlsUtils.isTLSv13(context.getServerVersion());
         if (tls13) {
             if (!pskOfferCounted && clientExtensions.containsKey(PRE_SHARED_KEY)) {
@@ -143,19 +144,6 @@ final class ResumingTlsServer extends DefaultTlsServer {
         clientSupportsTickets = clientExtensions.containsKey(SESSION_TICKET);
         byte[] ticket = (byte[]) clientExtensions.get(SESSION_TICKET);
         offeredTicket = host.policy.ticketsEnabled() && ticket != null && ticket.length > 0 ? ticket : null;
-    }
-
-    private static @Nullable String serverName(Hashtable<?, ?> clientExtensions) throws IOException {
-        Vector<?> names = TlsExtensionsUtils.getServerNameExtensionClient(clientExtensions);
-        if (names != null) {
-            for (Object o : names) {
-                ServerName name = (ServerName) o;
-                if (name.getNameType() == NameType.host_name) {
-                    return new String(name.getNameData(), StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
-                }
-            }
-        }
-        return null;
     }
 
     // ---- resumption
@@ -199,11 +187,6 @@ final class ResumingTlsServer extends DefaultTlsServer {
             metrics.storeError();
             return miss(MissReason.STORE_ERROR);
         }
-        // the expiry sealed in the ticket holds even where the host's timeout has since been raised, as the
-        // store's does for sessions it keeps
-        if (record.isExpiredAt(host.resumption.clock().instant())) {
-            return miss(MissReason.EXPIRED);
-        }
         return resume(record, sessionID, Mechanism.TICKET);
     }
 
@@ -232,35 +215,30 @@ final class ResumingTlsServer extends DefaultTlsServer {
     }
 
     /**
-     * Resumes a found session if it passes every check. State that does not parse is junk: from a ticket
-     * it is an invalid ticket; from the store it is a bad row, which is removed so it costs only once.
+     * Resumes a found session if {@link ResumptionPolicy} accepts it (the expiry sealed in a ticket holds even
+     * where the host's timeout has since been raised, as the store's does for the sessions it keeps). State that
+     * does not parse is junk: from a ticket it is an invalid ticket; from the store it is a bad row, which is
+     * removed so it costs only once, by its own realm only (a node never deletes what is not its own to read).
      */
     private @Nullable TlsSession resume(SessionRecord record, byte[] sessionID, Mechanism mechanism) {
         MissReason unreadable = mechanism == Mechanism.TICKET ? MissReason.TICKET_INVALID : MissReason.STORE_ERROR;
-        if (!BcServerContext.ENGINE_NAME.equals(record.engine())
-                || !record.realm().equals(host.resumption.realm())
-                || !record.hostConfig().equals(host.policy.hostConfig())
-                || !Objects.equals(record.sniHost(), sniHost)) {
-            return miss(MissReason.BINDING_MISMATCH);
+        if (!BcServerContext.ENGINE_NAME.equals(record.engine())) {
+            // another engine's state is not ours to parse (the policy's first rule)
+            return miss(MissReason.ENGINE_UNSUPPORTED);
         }
         SessionState state;
         try {
             state = SessionState.parse(record.secretState());
         } catch (IllegalArgumentException e) {
-            if (mechanism == Mechanism.SESSION_ID) {
+            if (mechanism == Mechanism.SESSION_ID && record.realm().equals(host.resumption.realm())) {
                 forget(record.id());
             }
             return miss(unreadable);
         }
-        // RFC 8446 4.6.1, as Go's crypto/tls: the host's current timeout, counted from the session's making and
-        // capped from the line's authentication, and the client certificate's own end
-        if (!SessionLifetime.allows(host.resumption.clock().instant(), record.authenticated(), record.created(),
-                host.policy.sessionTimeout(), state.peerNotAfter)) {
-            return miss(MissReason.EXPIRED);
-        }
         try {
-            if (!acceptsFresh(state)) {
-                return miss(MissReason.BINDING_MISMATCH);
+            MissReason refusal = ResumptionPolicy.check(binding(record, state), offer());
+            if (refusal != null) {
+                return miss(refusal);
             }
             TlsSession session = TlsUtils.importSession(sessionID,
                     state.toParameters(getCrypto(), host.encodedChain, host.chain12));
@@ -271,27 +249,20 @@ final class ResumingTlsServer extends DefaultTlsServer {
         }
     }
 
-    /** Whether a session passes the rules a new handshake on this connection would have to pass. */
-    private boolean acceptsFresh(SessionState state) throws IOException {
-        if (!state.version.equals(context.getServerVersion())) {
-            return false;
-        }
-        if (!contains(options.cipherSuites, state.cipherSuite) || !contains(offeredCipherSuites, state.cipherSuite)) {
-            return false;
-        }
-        boolean clientOffersEms = TlsExtensionsUtils.hasExtendedMasterSecretExtension(clientExtensions);
-        if (state.extendedMasterSecret != clientOffersEms) {
-            return false;
-        }
-        if (!state.extendedMasterSecret && !allowLegacyResumption()) {
-            return false;
-        }
-        // a client certificate accepted under another policy (another verification mode or other trust
-        // anchors) would not have been accepted here
-        if (!state.madeUnder(host.policy.clientAuthPolicy())) {
-            return false;
-        }
-        return !options.needClientAuth || state.peerVerified;
+    /** What a found session is bound to: the record's facts, and the client-auth and EMS facts of its state. */
+    private static Binding binding(SessionRecord record, SessionState state) {
+        return new Binding(record.engine(), record.realm(), record.hostConfig(), record.sniHost(),
+                protocolName(state.version), state.cipherSuite, state.extendedMasterSecret, state.clientAuthPolicy(),
+                state.peerVerified, record.created(), record.authenticated(), record.expires(), state.peerNotAfter);
+    }
+
+    /** What this ClientHello and host offer a found session. */
+    private Offer offer() throws IOException {
+        return new Offer(BcServerContext.ENGINE_NAME, host.resumption.realm(), host.policy.hostConfig(), sniHost,
+                protocolName(context.getServerVersion()), offeredCipherSuites, options.cipherSuites,
+                TlsExtensionsUtils.hasExtendedMasterSecretExtension(clientExtensions), allowLegacyResumption(),
+                host.policy.clientAuthPolicy(), options.needClientAuth, host.policy.sessionTimeout(),
+                host.resumption.clock().instant());
     }
 
     private void forget(SessionId id) {
@@ -305,15 +276,6 @@ final class ResumingTlsServer extends DefaultTlsServer {
     private @Nullable TlsSession miss(MissReason reason) {
         metrics.missed(reason);
         return null;
-    }
-
-    private static boolean contains(int[] values, int value) {
-        for (int v : values) {
-            if (v == value) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override
@@ -462,7 +424,8 @@ final class ResumingTlsServer extends DefaultTlsServer {
             }
         } else {
             if (resumingBy != null) {
-                metrics.missed(MissReason.BINDING_MISMATCH);
+                // Bouncy Castle declined a session Reprise accepted
+                metrics.missed(MissReason.ENGINE_UNSUPPORTED);
             }
             metrics.fullHandshake(counted);
             if (!TlsUtils.isTLSv13(params.getNegotiatedVersion()) && params.getSessionID().length > 0) {

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,9 +76,9 @@ final class SessionState {
         this.peerNotAfter = peerNotAfter;
     }
 
-    /** @return whether the session was made under the client-certificate policy of this fingerprint */
-    boolean madeUnder(byte[] policy) {
-        return MessageDigest.isEqual(clientAuthPolicy, policy);
+    /** @return the fingerprint of the client-certificate policy the session was made under (not a copy) */
+    byte[] clientAuthPolicy() {
+        return clientAuthPolicy;
     }
 
     /**

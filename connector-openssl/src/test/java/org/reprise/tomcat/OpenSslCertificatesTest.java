@@ -76,7 +76,7 @@ class OpenSslCertificatesTest {
 
             assertFalse(again.reused(), again.output());
             assertEquals(1, required.metrics().requested(Mechanism.TLS13_PSK), required.metrics().toString());
-            assertEquals(1, required.metrics().misses(MissReason.BINDING_MISMATCH), required.metrics().toString());
+            assertEquals(1, required.metrics().misses(MissReason.CLIENT_CERT_REQUIRED), required.metrics().toString());
         }
     }
 }

@@ -105,8 +105,9 @@ class OpenSslSessionLineTest {
                 MetricsSnapshot m = server.metrics();
                 assertFalse(third.reused(), mode + ": 80 minutes after the full handshake, with a ticket 40 minutes"
                         + " old: " + m);
-                // the store no longer returns the renewed session, which expires with its line
-                MissReason expected = mode == SessionMode.STATEFUL ? MissReason.UNKNOWN : MissReason.EXPIRED;
+                // the store no longer returns the renewed session, which expires with its line; a ticket is refused
+                // for its line's authentication, not its own age
+                MissReason expected = mode == SessionMode.STATEFUL ? MissReason.UNKNOWN : MissReason.AUTH_EXPIRED;
                 assertEquals(1, m.misses(expected), mode + ": " + m);
                 assertEquals(1, m.handshakesResumed(), mode + ": " + m);
             }
@@ -133,7 +134,7 @@ class OpenSslSessionLineTest {
                 OpenSslClient.Result again = SClient.connect(server.port(), "localhost", session, false, withCert);
 
                 assertFalse(again.reused(), mode + ": past the certificate's notAfter: " + server.metrics());
-                assertEquals(1, server.metrics().misses(MissReason.EXPIRED), mode + ": " + server.metrics());
+                assertEquals(1, server.metrics().misses(MissReason.AUTH_EXPIRED), mode + ": " + server.metrics());
             }
         }
     }
@@ -163,7 +164,7 @@ class OpenSslSessionLineTest {
                         assertEquals(sameName, other.reused(), mode + " " + version + ", same resumptionName: "
                                 + sameName + ": " + server.metrics(1));
                     }
-                    assertEquals(sameName ? 0 : 2, server.metrics(1).misses(MissReason.BINDING_MISMATCH),
+                    assertEquals(sameName ? 0 : 2, server.metrics(1).misses(MissReason.REALM_MISMATCH),
                             mode + ": " + server.metrics(1));
                 }
             }
@@ -205,7 +206,7 @@ class OpenSslSessionLineTest {
                             with(version, withCert));
 
                     assertFalse(strict.reused(), mode + " " + version + ": " + strict.output());
-                    assertEquals(1, server.metrics(1).misses(MissReason.BINDING_MISMATCH),
+                    assertEquals(1, server.metrics(1).misses(MissReason.CLIENT_AUTH_CHANGED),
                             mode + " " + version + ": " + server.metrics(1));
                 }
             }

@@ -22,7 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.BitSet;
-import java.util.Locale;
+import java.util.HexFormat;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.reprise.core.ResumptionContext;
@@ -30,6 +30,10 @@ import org.reprise.core.metrics.Mechanism;
 import org.reprise.core.metrics.MissReason;
 import org.reprise.core.metrics.Protocol;
 import org.reprise.core.metrics.ResumptionMetrics;
+import org.reprise.core.policy.Binding;
+import org.reprise.core.policy.Offer;
+import org.reprise.core.policy.ResumptionPolicy;
+import org.reprise.core.policy.ServerNames;
 import org.reprise.core.session.SessionId;
 import org.reprise.core.session.SessionLifetime;
 import org.reprise.core.session.SessionRecord;
@@ -41,11 +45,10 @@ import org.reprise.tomcat.ConnectorBinding;
  * over its key ring, the ticket callbacks that bind a ticket to the host that issued it, and a ClientHello
  * callback that notes what the client offered.
  *
- * <p>A session resumes only where it would have been accepted fresh, as on the Bouncy Castle engine: same
- * SSLHostConfig and SNI name, same protocol version, a cipher suite the host still enables and the client
- * offers, the extended master secret rules (RFC 7627) in TLS 1.2, and a client certificate where one is
- * required. Every check is made before OpenSSL's own, so the reason for a miss is counted, and a refused
- * session is always a full handshake.
+ * <p>A session resumes only where it would have been accepted fresh, by the rules of core's {@link
+ * ResumptionPolicy}, the same as on the Bouncy Castle engine: this engine reads the facts (the ClientHello's,
+ * the session's and its {@link TicketBinding}) and applies the answer. Every check is made before OpenSSL's own,
+ * so the reason for a miss is counted, and a refused session is always a full handshake.
  *
  * <p>Native safety: OpenSSL calls these methods on the handshake thread, in the middle of a native call.
  * None of them lets a Java exception escape (the JVM would stop); each catches everything and answers the
@@ -88,9 +91,12 @@ final class SessionCallbacks {
     private final boolean stateful;
     private final boolean allowLegacyResumption;
     private final boolean needClientAuth;
-    private final BitSet enabledCiphers;
+    /** The IANA codes of the cipher suites the host enables. */
+    private final int[] enabledSuites;
     /** The fingerprint of this host's client-auth policy, which every session made here is bound to. */
     private final byte[] clientAuthPolicy;
+    /** The realm digest as {@link ResumptionPolicy} compares it, computed once (the realm never changes). */
+    private volatile @Nullable String realmToken;
     private final int exIndex;
     private final int sslExIndex;
     /** Per connection: the fingerprint of the session ID its first ClientHello found (see {@link #FOUND}). */
@@ -104,20 +110,14 @@ final class SessionCallbacks {
 
     /** What the ClientHello being processed on this thread offered; valid while {@link #ssl} matches. */
     private static final class ClientHello {
+        private static final int[] NONE = new int[0];
         long ssl;
+        /** From {@link ServerNames#fromExtension}: null without SNI, {@link ServerNames#INVALID} if malformed. */
         @Nullable String sni;
         boolean ems;
-        byte[] ciphers = new byte[0];
+        /** The IANA codes of the offered cipher suites. */
+        int[] ciphers = NONE;
         boolean counted;
-
-        boolean offers(int cipher) {
-            for (int i = 0; i + 1 < ciphers.length; i += 2) {
-                if (((ciphers[i] & 0xFF) << 8 | (ciphers[i + 1] & 0xFF)) == cipher) {
-                    return true;
-                }
-            }
-            return false;
-        }
     }
 
     SessionCallbacks(ConnectorBinding connector, String hostConfig, Duration timeout, boolean stateful,
@@ -129,7 +129,7 @@ final class SessionCallbacks {
         this.stateful = stateful;
         this.allowLegacyResumption = connector.settings().allowLegacyResumption();
         this.needClientAuth = needClientAuth;
-        this.enabledCiphers = enabledCiphers;
+        this.enabledSuites = enabledCiphers.stream().toArray();
         if (clientAuthPolicy.length != TicketBinding.POLICY_LENGTH) {
             throw new IllegalArgumentException("a client-auth policy fingerprint has 16 bytes");
         }
@@ -207,14 +207,15 @@ final class SessionCallbacks {
         hello.ssl = ssl.address();
         hello.sni = null;
         hello.ems = false;
-        hello.ciphers = new byte[0];
+        hello.ciphers = ClientHello.NONE;
         hello.counted = false;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ADDRESS);
             MemorySegment length = arena.allocate(JAVA_LONG);
             if ((int) NativeSsl.SSL_client_hello_get0_ext.invokeExact(ssl, NativeSsl.TLSEXT_TYPE_SERVER_NAME, out,
                     length) == 1) {
-                hello.sni = serverName(out.get(ADDRESS, 0).reinterpret(length.get(JAVA_LONG, 0)).toArray(JAVA_BYTE));
+                hello.sni = ServerNames.fromExtension(
+                        out.get(ADDRESS, 0).reinterpret(length.get(JAVA_LONG, 0)).toArray(JAVA_BYTE));
             }
             hello.ems = (int) NativeSsl.SSL_client_hello_get0_ext.invokeExact(ssl,
                     NativeSsl.TLSEXT_TYPE_EXTENDED_MASTER_SECRET, out, length) == 1;
@@ -233,31 +234,17 @@ final class SessionCallbacks {
             setFlags(ssl, flags);
             long cipherBytes = (long) NativeSsl.SSL_client_hello_get0_ciphers.invokeExact(ssl, out);
             if (cipherBytes > 0) {
-                hello.ciphers = out.get(ADDRESS, 0).reinterpret(cipherBytes).toArray(JAVA_BYTE);
+                MemorySegment list = out.get(ADDRESS, 0).reinterpret(cipherBytes);
+                int[] ciphers = new int[(int) (cipherBytes / 2)];
+                for (int i = 0; i < ciphers.length; i++) {
+                    ciphers[i] = (list.get(JAVA_BYTE, 2L * i) & 0xFF) << 8 | (list.get(JAVA_BYTE, 2L * i + 1) & 0xFF);
+                }
+                hello.ciphers = ciphers;
             }
         } catch (Throwable e) {
             hello.ssl = 0;
         }
         return NativeSsl.SSL_CLIENT_HELLO_SUCCESS;
-    }
-
-    /** The host_name of a server_name extension (RFC 6066), lower case; null if there is none or it is malformed. */
-    static @Nullable String serverName(byte[] ext) {
-        if (ext.length < 2 || ((ext[0] & 0xFF) << 8 | (ext[1] & 0xFF)) != ext.length - 2) {
-            return null;
-        }
-        for (int i = 2; i + 3 <= ext.length; ) {
-            int type = ext[i] & 0xFF;
-            int length = (ext[i + 1] & 0xFF) << 8 | (ext[i + 2] & 0xFF);
-            if (i + 3 + length > ext.length) {
-                return null;
-            }
-            if (type == NativeSsl.TLSEXT_NAMETYPE_HOST_NAME) {
-                return new String(ext, i + 3, length, StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
-            }
-            i += 3 + length;
-        }
-        return null;
     }
 
     /** The ClientHello facts for {@code ssl}, or null if they were not read on this thread for it. */
@@ -368,31 +355,25 @@ final class SessionCallbacks {
             recentMisses.add(sessionId, now);
             return miss(MissReason.UNKNOWN, count);
         }
-        if (hello == null || !ENGINE_NAME.equals(record.engine()) || !record.realm().equals(context.realm())
-                || !record.hostConfig().equals(hostConfig) || !Objects.equals(record.sniHost(), hello.sni)
-                || !record.protocol().equals(protocolName(version))) {
-            return miss(MissReason.BINDING_MISMATCH, count);
-        }
-        // the record's own times, sealed with its secret; the binding in its DER says the same and is checked too
-        if (!SessionLifetime.allows(now, record.authenticated(), record.created(), timeout, null)) {
-            return miss(MissReason.EXPIRED, count);
-        }
         byte[] state = record.secretState();
-        if (state.length <= 2 || state[0] != STATE_FORMAT) {
-            // a session of an earlier version, bound to no realm or client-auth policy: not resumed, and left for
-            // the nodes that wrote it (a node never deletes what it cannot read)
-            return miss(MissReason.BINDING_MISMATCH, count);
+        if (hello == null || !ENGINE_NAME.equals(record.engine()) || state.length <= 2 || state[0] != STATE_FORMAT) {
+            // no ClientHello facts to decide on, another engine's session, or one of an earlier version (bound to
+            // no realm or client-auth policy): not resumed, and left for the nodes that wrote it (a node never
+            // deletes what it cannot read)
+            return miss(MissReason.ENGINE_UNSUPPORTED, count);
         }
         MemorySegment session = decode(state);
         if (session.equals(MemorySegment.NULL)) {
-            forget(record.id());
+            if (record.realm().equals(context.realm())) {
+                forget(record.id());
+            }
             return miss(MissReason.STORE_ERROR, count);
         }
         TicketBinding binding = TicketBinding.decode(appdata(session));
-        MissReason refusal = binding == null ? MissReason.BINDING_MISMATCH : bindingRefusal(binding, hello, now);
-        if (refusal == null) {
-            refusal = refusal(session, version, hello, state[1] == 1);
-        }
+        // the record's expiry, sealed with its secret; the binding in its DER carries the rest
+        MissReason refusal = binding == null ? MissReason.ENGINE_UNSUPPORTED
+                : ResumptionPolicy.check(binding(session, binding, state[1] == 1, record.engine(), record.expires()),
+                        offer(version, hello, now));
         if (refusal != null) {
             NativeSsl.SSL_SESSION_free.invokeExact(session);
             return miss(refusal, count);
@@ -427,52 +408,42 @@ final class SessionCallbacks {
     }
 
     /**
-     * The rules a full handshake on this connection would also have to pass, checked on a session found in
-     * the store or in a ticket. OpenSSL checks some of them again; checking first names the reason.
+     * What a session found in the store or in a ticket is bound to, for {@link ResumptionPolicy}: its {@link
+     * TicketBinding} (realm, client-auth policy, host, SNI, times), and what OpenSSL's session says of its
+     * protocol, cipher suite and client certificate. The policy fingerprint covers the certificateVerification
+     * mode as well as the trust anchors, so a session with a client certificate made under the same fingerprint
+     * had it verified as the host verifies now.
+     *
+     * @param ems     whether its handshake used the extended master secret
+     * @param engine  the engine that made it
+     * @param expires the expiry sealed with its stored record, or null for a ticket
      */
-    private @Nullable MissReason refusal(MemorySegment session, int version, ClientHello hello, boolean ems)
-            throws Throwable {
-        if ((int) NativeSsl.SSL_SESSION_get_protocol_version.invokeExact(session) != version) {
-            return MissReason.BINDING_MISMATCH;
-        }
+    private static Binding binding(MemorySegment session, TicketBinding binding, boolean ems, String engine,
+            @Nullable Instant expires) throws Throwable {
         MemorySegment cipher = (MemorySegment) NativeSsl.SSL_SESSION_get0_cipher.invokeExact(session);
-        if (cipher.equals(MemorySegment.NULL)) {
-            return MissReason.BINDING_MISMATCH;
-        }
-        int suite = Short.toUnsignedInt((short) NativeSsl.SSL_CIPHER_get_protocol_id.invokeExact(cipher));
-        if (!enabledCiphers.get(suite) || !hello.offers(suite)) {
-            return MissReason.BINDING_MISMATCH;
-        }
-        if (version != NativeSsl.TLS1_3_VERSION && (ems != hello.ems || !ems && !allowLegacyResumption)) {
-            return MissReason.BINDING_MISMATCH;
-        }
-        if (needClientAuth
-                && ((MemorySegment) NativeSsl.SSL_SESSION_get0_peer.invokeExact(session)).equals(MemorySegment.NULL)) {
-            return MissReason.BINDING_MISMATCH;
-        }
-        return null;
+        int suite = cipher.equals(MemorySegment.NULL) ? -1
+                : Short.toUnsignedInt((short) NativeSsl.SSL_CIPHER_get_protocol_id.invokeExact(cipher));
+        boolean peer = !((MemorySegment) NativeSsl.SSL_SESSION_get0_peer.invokeExact(session)).equals(MemorySegment.NULL);
+        return new Binding(engine, HexFormat.of().formatHex(binding.realm()), binding.hostConfig(), binding.sni(),
+                protocolName((int) NativeSsl.SSL_SESSION_get_protocol_version.invokeExact(session)), suite, ems,
+                binding.clientAuthPolicy(), peer, binding.issued(), binding.authenticated(), expires,
+                binding.peerNotAfter());
     }
 
-    /**
-     * The rules on what a session is bound to, the same for a ticket and a stored session: the realm (the
-     * connector, or cluster, that made it), the client-auth policy it was made under, its host and SNI name,
-     * and its lifetime ({@link SessionLifetime}: the line's ceiling from its authentication, this session's own
-     * timeout under the host's current sessionTimeout, the client certificate's notAfter).
-     *
-     * <p>The policy fingerprint covers the certificateVerification mode as well as the trust anchors, so a
-     * session whose client certificate was never verified (made under {@code optional_no_ca}, or {@code none})
-     * or verified under other anchors does not resume where verification is now {@code required}: a required
-     * policy has another fingerprint than any lenient one.
-     */
-    private @Nullable MissReason bindingRefusal(TicketBinding binding, ClientHello hello, Instant now) {
-        if (!SessionLifetime.allows(now, binding.authenticated(), binding.issued(), timeout, binding.peerNotAfter())) {
-            return MissReason.EXPIRED;
+    /** What this ClientHello and host offer a found session; the realm as sessions here seal it (its digest). */
+    private Offer offer(int version, ClientHello hello, Instant now) {
+        return new Offer(ENGINE_NAME, realmToken(), hostConfig, hello.sni, protocolName(version), hello.ciphers,
+                enabledSuites, hello.ems, allowLegacyResumption, clientAuthPolicy, needClientAuth, timeout, now);
+    }
+
+    /** The realm digest in hex, as {@link #binding} reads a sealed one. */
+    private String realmToken() {
+        String token = realmToken;
+        if (token == null) {
+            token = HexFormat.of().formatHex(realmDigest());
+            realmToken = token;
         }
-        if (!binding.boundTo(realmDigest(), clientAuthPolicy) || !binding.hostConfig().equals(hostConfig)
-                || !Objects.equals(binding.sni(), hello.sni)) {
-            return MissReason.BINDING_MISMATCH;
-        }
-        return null;
+        return token;
     }
 
     /** The digest of the connector's realm, as sealed in every session made here. */
@@ -515,7 +486,8 @@ final class SessionCallbacks {
         Instant now = connector.context().clock().instant().truncatedTo(ChronoUnit.MILLIS);
         String sni = NativeSsl.string((MemorySegment) NativeSsl.SSL_get_servername.invokeExact(ssl,
                 NativeSsl.TLSEXT_NAMETYPE_HOST_NAME));
-        String name = sni == null ? null : sni.toLowerCase(Locale.ROOT);
+        // a name OpenSSL accepted but the one reader does not (INVALID) binds nothing: TicketBinding refuses it
+        String name = ServerNames.normalize(sni);
         boolean ems = extendedMasterSecret(ssl);
         if ((int) NativeSsl.SSL_session_reused.invokeExact(ssl) != 0) {
             TicketBinding parent = TicketBinding.decode(appdata(session));
@@ -592,8 +564,6 @@ final class SessionCallbacks {
         Instant authenticated = binding.authenticated().isAfter(now) ? now : binding.authenticated();
         byte[] origin = binding.origin();
         MemorySegment cipher = (MemorySegment) NativeSsl.SSL_SESSION_get0_cipher.invokeExact(session);
-        String sni = NativeSsl.string((MemorySegment) NativeSsl.SSL_get_servername.invokeExact(ssl,
-                NativeSsl.TLSEXT_NAMETYPE_HOST_NAME));
         X509Certificate peer = peerCertificate(session);
         SessionRecord record = SessionRecord.builder()
                 .id(SessionId.of(id))
@@ -605,7 +575,7 @@ final class SessionCallbacks {
                 .cipherSuite(Objects.requireNonNullElse(
                         NativeSsl.string((MemorySegment) NativeSsl.SSL_CIPHER_standard_name.invokeExact(cipher)), "unknown"))
                 .hostConfig(hostConfig)
-                .sniHost(sni == null ? null : sni.toLowerCase(Locale.ROOT))
+                .sniHost(binding.sni())
                 .created(now)
                 .expires(SessionLifetime.expiry(authenticated, now, timeout))
                 .peerIdentity(peer == null ? null : peer.getSubjectX500Principal().getName())
@@ -860,12 +830,12 @@ final class SessionCallbacks {
             return MissReason.TICKET_INVALID;
         }
         if (hello == null) {
-            return MissReason.BINDING_MISMATCH;
+            return MissReason.ENGINE_UNSUPPORTED;
         }
         // the ticket's times from the binding, on the connector's clock: not OpenSSL's session time, which is
         // the wall clock and restarts with every renewal
-        MissReason refusal = bindingRefusal(binding, hello, connector.context().clock().instant());
-        return refusal != null ? refusal : refusal(session, version, hello, binding.extendedMasterSecret());
+        return ResumptionPolicy.check(binding(session, binding, binding.extendedMasterSecret(), ENGINE_NAME, null),
+                offer(version, hello, connector.context().clock().instant()));
     }
 
     // ---- store access, never failing a handshake

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
+import org.reprise.core.policy.ServerNames;
 
 /**
  * What a session is bound to, sealed inside it as OpenSSL's ticket application data: in a ticket (stateless
@@ -20,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Byte form ({@link #FORMAT} 2): {@code format (1) | ems (1) | authenticated (8) | issued (8) | peer notAfter
  * (8) | realm digest (16) | client-auth policy (16) | origin length (1) | origin | host length (2) | host
- * (UTF-8) | sni (ASCII, the rest; empty = none)}; times are milliseconds since the epoch, a notAfter of
+ * (UTF-8) | sni (ASCII by {@link ServerNames}' rules, the rest; empty = none)}; times are milliseconds since the epoch, a notAfter of
  * {@link Long#MIN_VALUE} means no client certificate. It is only ever read from a session that authenticated
  * under a ring key or came out of the store, but it is parsed as if it were hostile: anything malformed
  * decodes to null, and what decodes encodes back to the same bytes.
@@ -34,7 +35,8 @@ import org.jspecify.annotations.Nullable;
  *                             ({@link org.reprise.tomcat.ClientAuthPolicy})
  * @param origin               the ID of the line's first session, empty if it had none (a TLS 1.2 ticket)
  * @param hostConfig           the SSLHostConfig that issued it
- * @param sni                  the SNI name of that handshake, lower case, or null without one
+ * @param sni                  the SNI name of that handshake as {@link ServerNames#normalize} reads it, or null
+ *                             without one
  */
 record TicketBinding(boolean extendedMasterSecret, Instant authenticated, Instant issued,
         @Nullable Instant peerNotAfter, byte[] realm, byte[] clientAuthPolicy, byte[] origin, String hostConfig,
@@ -54,6 +56,9 @@ record TicketBinding(boolean extendedMasterSecret, Instant authenticated, Instan
         Objects.requireNonNull(authenticated, "authenticated");
         Objects.requireNonNull(issued, "issued");
         Objects.requireNonNull(hostConfig, "hostConfig");
+        if (sni != null && !sni.equals(ServerNames.normalize(sni))) {
+            throw new IllegalArgumentException("not an SNI name by ServerNames' rules");
+        }
         if (realm.length != REALM_LENGTH || clientAuthPolicy.length != POLICY_LENGTH || origin.length > MAX_ORIGIN) {
             throw new IllegalArgumentException("realm, policy or origin of the wrong length");
         }
@@ -125,7 +130,11 @@ record TicketBinding(boolean extendedMasterSecret, Instant authenticated, Instan
         try {
             String host = strict(StandardCharsets.UTF_8, bytes, in.position(), hostLength);
             String sni = sniLength == 0 ? null
-                    : strict(StandardCharsets.US_ASCII, bytes, in.position() + hostLength, sniLength);
+                    : new String(bytes, in.position() + hostLength, sniLength, StandardCharsets.ISO_8859_1);
+            if (sni != null && !sni.equals(ServerNames.normalize(sni))) {
+                // the one SNI reader's rules (lower case, a DNS name): nothing else was ever sealed here
+                return null;
+            }
             return new TicketBinding(bytes[1] == 1, Instant.ofEpochMilli(authenticated), Instant.ofEpochMilli(issued),
                     notAfter == NO_CERTIFICATE ? null : Instant.ofEpochMilli(notAfter), realm, policy, origin, host,
                     sni);

@@ -61,6 +61,19 @@ class TicketBindingTest {
         assertNull(TicketBinding.decode(bytes));
     }
 
+    /** The one SNI reader's rules hold for a sealed name too: upper case or a trailing dot was never sealed. */
+    @Test
+    void anSniNameServerNamesWouldNotReadIsRefused() {
+        byte[] upper = binding(true, null, new byte[0], "_default_", "a.example").encode();
+        upper[upper.length - 1] = 'E';
+        assertNull(TicketBinding.decode(upper));
+        byte[] dot = binding(true, null, new byte[0], "_default_", "a.example").encode();
+        dot[dot.length - 1] = '.';
+        assertNull(TicketBinding.decode(dot));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> binding(true, null, new byte[0], "_default_", "A.example"));
+    }
+
     @Test
     void aHostThatIsNotUtf8IsRefused() {
         byte[] bytes = binding(false, null, new byte[0], "abc", null).encode();

@@ -1,0 +1,177 @@
+package org.reprise.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bouncycastle.tls.DefaultTlsClient;
+import org.bouncycastle.tls.ProtocolVersion;
+import org.bouncycastle.tls.ServerOnlyTlsAuthentication;
+import org.bouncycastle.tls.TlsAuthentication;
+import org.bouncycastle.tls.TlsClientProtocol;
+import org.bouncycastle.tls.TlsServerCertificate;
+import org.bouncycastle.tls.TlsSession;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end, the miss reasons that replaced {@code binding_mismatch}, seen where an administrator sees them: a
+ * Bouncy Castle client that resumes without the extended master secret it used the first time, and {@code openssl
+ * s_client} resuming under another {@code -servername}, each a full handshake on the admin test server's Reprise
+ * connector, move {@code reprise_resumption_misses_total{reason="ems_mismatch"}} and {@code {reason="host_mismatch"}}
+ * on the Prometheus page.
+ */
+class MissReasonsPrometheusTest {
+
+    private static final Pattern MISS = Pattern.compile(
+            "reprise_resumption_misses_total\\{connector=\"" + AdminServer.CONNECTOR + "\",reason=\"([a-z_0-9]+)\"\\} (\\d+)");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void emsAndServerNameMissesAppearOnThePrometheusPage() throws Exception {
+        try (AdminServer server = AdminServer.start(dir)) {
+            AdminServer.Client admin = server.client("admin", "secret");
+            String before = misses(admin);
+
+            Handshake withEms = Handshake.run(server.tlsPort(), true, null);
+            Handshake withoutEms = Handshake.run(server.tlsPort(), false, withEms.session);
+            assertFalse(withoutEms.resumed, "a session made with EMS does not resume without it");
+
+            Path session = dir.resolve("s.pem");
+            String first = sClient(server.tlsPort(), "localhost", "-sess_out", session.toString());
+            assertTrue(first.contains("New, TLSv1.2"), first);
+            String again = sClient(server.tlsPort(), "other.test", "-sess_in", session.toString());
+            assertTrue(again.contains("New, TLSv1.2"), "not resumed under another -servername: " + again);
+
+            String after = misses(admin);
+            System.out.println("reprise_resumption_misses_total before:\n" + before);
+            System.out.println("reprise_resumption_misses_total after:\n" + after);
+            assertEquals(count(before, "ems_mismatch") + 1, count(after, "ems_mismatch"), after);
+            assertEquals(count(before, "host_mismatch") + 1, count(after, "host_mismatch"), after);
+            assertFalse(after.contains("binding_mismatch"), after);
+        }
+    }
+
+    /** The misses family of the Prometheus page, one sample a line. */
+    private static String misses(AdminServer.Client admin) throws Exception {
+        HttpResponse<String> r = admin.get("metrics");
+        assertEquals(200, r.statusCode(), r.body());
+        List<String> lines = new ArrayList<>();
+        for (String line : r.body().split("\n")) {
+            if (MISS.matcher(line).matches()) {
+                lines.add(line);
+            }
+        }
+        assertTrue(lines.size() > 10, r.body());
+        return String.join("\n", lines);
+    }
+
+    private static long count(String samples, String reason) {
+        for (String line : samples.split("\n")) {
+            Matcher m = MISS.matcher(line);
+            if (m.matches() && m.group(1).equals(reason)) {
+                return Long.parseLong(m.group(2));
+            }
+        }
+        throw new AssertionError("no sample for " + reason + " in " + samples);
+    }
+
+    /** One {@code openssl s_client} TLS 1.2 handshake by session ID; its output. */
+    private static String sClient(int port, String serverName, String... session) throws Exception {
+        List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
+                "-servername", serverName, "-tls1_2", "-no_ticket"));
+        command.addAll(List.of(session));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("s_client did not finish");
+        }
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    /** One TLS 1.2 handshake by a Bouncy Castle client that may or may not offer the extended master secret. */
+    private record Handshake(TlsSession session, boolean resumed) {
+
+        static Handshake run(int port, boolean offerEms, @Nullable TlsSession resume) throws IOException {
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                socket.setSoTimeout(10_000);
+                TlsClientProtocol protocol = new TlsClientProtocol(socket.getInputStream(), socket.getOutputStream());
+                Client client = new Client(offerEms, resume);
+                protocol.connect(client);
+                protocol.close();
+                return new Handshake(client.session, client.resumed);
+            }
+        }
+    }
+
+    private static final class Client extends DefaultTlsClient {
+        private final boolean offerEms;
+        private final @Nullable TlsSession resume;
+        TlsSession session;
+        boolean resumed;
+
+        Client(boolean offerEms, @Nullable TlsSession resume) {
+            super(new JcaTlsCryptoProvider().create(new SecureRandom()));
+            this.offerEms = offerEms;
+            this.resume = resume;
+        }
+
+        @Override
+        protected ProtocolVersion[] getSupportedVersions() {
+            return ProtocolVersion.TLSv12.only();
+        }
+
+        @Override
+        public boolean shouldUseExtendedMasterSecret() {
+            return offerEms;
+        }
+
+        @Override
+        public boolean requiresExtendedMasterSecret() {
+            return false;
+        }
+
+        @Override
+        public boolean allowLegacyResumption() {
+            return true;
+        }
+
+        @Override
+        public @Nullable TlsSession getSessionToResume() {
+            return resume;
+        }
+
+        @Override
+        public TlsAuthentication getAuthentication() {
+            return new ServerOnlyTlsAuthentication() {
+                @Override
+                public void notifyServerCertificate(TlsServerCertificate serverCertificate) {
+                    // the test trusts its own server
+                }
+            };
+        }
+
+        @Override
+        public void notifyHandshakeComplete() throws IOException {
+            super.notifyHandshakeComplete();
+            session = context.getSession();
+            resumed = context.getSecurityParametersConnection().isResumedSession();
+        }
+    }
+}

@@ -153,9 +153,14 @@ class BrowserTest {
         assertFalse(reused(after), after);
         assertTrue(after.contains("\nNew, "), after);
 
-        // a hostile SNI name is shown as text and runs nothing
-        String hostile = sslClient(XSS, dir.resolve("xss.sess"), true, "-no_ticket");
-        String hostileId = sessionId(hostile);
+        // a hostile SNI name is shown as text and runs nothing. The engines no longer record one (core's ServerNames
+        // reads it as malformed), so it comes as a row another writer left in the store
+        byte[] hostileBytes = ByteBuffer.allocate(32).putLong(System.nanoTime()).putInt(8, 0x0bad5e55).array();
+        String hostileId = java.util.HexFormat.of().formatHex(hostileBytes);
+        server.store.store(SessionRecord.builder().id(SessionId.of(hostileBytes)).realm(AdminServer.CONNECTOR)
+                .protocol("TLSv1.2").cipherSuite("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256").hostConfig("localhost")
+                .sniHost(XSS).created(Instant.now()).expires(Instant.now().plusSeconds(3600)).engine("bc")
+                .secretState(new byte[] {1}).build());
         open("index.html");
         wait.until(ExpectedConditions.textMatches(By.id("total"), Pattern.compile("\\(\\d+\\)")));
         driver.findElement(By.id("filter-text")).sendKeys(hostileId.substring(0, 16));

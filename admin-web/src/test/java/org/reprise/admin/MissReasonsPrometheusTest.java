@@ -48,9 +48,11 @@ class MissReasonsPrometheusTest {
             AdminServer.Client admin = server.client("admin", "secret");
             String before = misses(admin);
 
-            Handshake withEms = Handshake.run(server.tlsPort(), true, null);
-            Handshake withoutEms = Handshake.run(server.tlsPort(), false, withEms.session);
-            assertFalse(withoutEms.resumed, "a session made with EMS does not resume without it");
+            // a client without EMS makes a session; offering EMS now, it does not resume it (allowLegacyResumption
+            // is off, and a session without EMS never resumes for a client that offers it)
+            Handshake withoutEms = Handshake.run(server.tlsPort(), false, null);
+            Handshake withEms = Handshake.run(server.tlsPort(), true, withoutEms.session);
+            assertFalse(withEms.resumed, "a session made without EMS does not resume with it");
 
             Path session = dir.resolve("s.pem");
             String first = sClient(server.tlsPort(), "localhost", "-sess_out", session.toString());

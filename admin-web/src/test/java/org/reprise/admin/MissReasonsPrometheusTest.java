@@ -4,28 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bouncycastle.tls.DefaultTlsClient;
-import org.bouncycastle.tls.ProtocolVersion;
-import org.bouncycastle.tls.ServerOnlyTlsAuthentication;
-import org.bouncycastle.tls.TlsAuthentication;
-import org.bouncycastle.tls.TlsClientProtocol;
-import org.bouncycastle.tls.TlsServerCertificate;
-import org.bouncycastle.tls.TlsSession;
-import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.reprise.tomcat.BcTls12Handshake;
 
 /**
  * End to end, the miss reasons that replaced {@code binding_mismatch}, seen where an administrator sees them: a
@@ -50,9 +39,9 @@ class MissReasonsPrometheusTest {
 
             // a client without EMS makes a session; offering EMS now, it does not resume it (allowLegacyResumption
             // is off, and a session without EMS never resumes for a client that offers it)
-            Handshake withoutEms = Handshake.run(server.tlsPort(), false, null);
-            Handshake withEms = Handshake.run(server.tlsPort(), true, withoutEms.session);
-            assertFalse(withEms.resumed, "a session made without EMS does not resume with it");
+            BcTls12Handshake withoutEms = BcTls12Handshake.run(server.tlsPort(), false, null);
+            BcTls12Handshake withEms = BcTls12Handshake.run(server.tlsPort(), true, withoutEms.session());
+            assertFalse(withEms.resumed(), "a session made without EMS does not resume with it");
 
             Path session = dir.resolve("s.pem");
             String first = sClient(server.tlsPort(), "localhost", "-sess_out", session.toString());
@@ -105,75 +94,5 @@ class MissReasonsPrometheusTest {
             throw new AssertionError("s_client did not finish");
         }
         return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    }
-
-    /** One TLS 1.2 handshake by a Bouncy Castle client that may or may not offer the extended master secret. */
-    private record Handshake(TlsSession session, boolean resumed) {
-
-        static Handshake run(int port, boolean offerEms, @Nullable TlsSession resume) throws IOException {
-            try (Socket socket = new Socket("127.0.0.1", port)) {
-                socket.setSoTimeout(10_000);
-                TlsClientProtocol protocol = new TlsClientProtocol(socket.getInputStream(), socket.getOutputStream());
-                Client client = new Client(offerEms, resume);
-                protocol.connect(client);
-                protocol.close();
-                return new Handshake(client.session, client.resumed);
-            }
-        }
-    }
-
-    private static final class Client extends DefaultTlsClient {
-        private final boolean offerEms;
-        private final @Nullable TlsSession resume;
-        TlsSession session;
-        boolean resumed;
-
-        Client(boolean offerEms, @Nullable TlsSession resume) {
-            super(new JcaTlsCryptoProvider().create(new SecureRandom()));
-            this.offerEms = offerEms;
-            this.resume = resume;
-        }
-
-        @Override
-        protected ProtocolVersion[] getSupportedVersions() {
-            return ProtocolVersion.TLSv12.only();
-        }
-
-        @Override
-        public boolean shouldUseExtendedMasterSecret() {
-            return offerEms;
-        }
-
-        @Override
-        public boolean requiresExtendedMasterSecret() {
-            return false;
-        }
-
-        @Override
-        public boolean allowLegacyResumption() {
-            return true;
-        }
-
-        @Override
-        public @Nullable TlsSession getSessionToResume() {
-            return resume;
-        }
-
-        @Override
-        public TlsAuthentication getAuthentication() {
-            return new ServerOnlyTlsAuthentication() {
-                @Override
-                public void notifyServerCertificate(TlsServerCertificate serverCertificate) {
-                    // the test trusts its own server
-                }
-            };
-        }
-
-        @Override
-        public void notifyHandshakeComplete() throws IOException {
-            super.notifyHandshakeComplete();
-            session = context.getSession();
-            resumed = context.getSecurityParametersConnection().isResumedSession();
-        }
     }
 }

@@ -114,6 +114,6 @@ public final class BcServerContext {
 
     /** @return a server-mode engine for one connection */
     public SSLEngine newEngine() {
-        return new BcSslEngine(this, null, -1);
+        return new BcSslEngine(this);
     }
 }

@@ -33,8 +33,6 @@ final class BcSslEngine extends SSLEngine {
     private static final int MAX_PLAINTEXT = 1 << 14;
 
     private final BcServerContext context;
-    private final @Nullable String peerHost;
-    private final int peerPort;
 
     private List<String> enabledCipherSuites;
     private List<String> enabledProtocols = BcServerContext.SUPPORTED_PROTOCOLS;
@@ -50,13 +48,11 @@ final class BcSslEngine extends SSLEngine {
     private boolean closedBeforeHandshake;
     private BcSslSession session;
 
-    BcSslEngine(BcServerContext context, @Nullable String peerHost, int peerPort) {
-        super(peerHost, peerPort);
+    /** Tomcat makes engines without the peer's address, so this one, like its sessions, reports none. */
+    BcSslEngine(BcServerContext context) {
         this.context = context;
-        this.peerHost = peerHost;
-        this.peerPort = peerPort;
         this.enabledCipherSuites = context.supportedCipherSuites();
-        this.session = BcSslSession.none(peerHost, peerPort);
+        this.session = BcSslSession.none();
     }
 
     // ---- configuration
@@ -194,7 +190,7 @@ final class BcSslEngine extends SSLEngine {
         }
         EngineOptions options = new EngineOptions(enabledProtocols, enabledCipherSuites, preferServerOrder,
                 applicationProtocols, needClientAuth, wantClientAuth);
-        ResumingTlsServer tlsServer = new ResumingTlsServer(context, options, peerHost, peerPort);
+        ResumingTlsServer tlsServer = new ResumingTlsServer(context, options);
         TlsServerProtocol tlsProtocol = new TlsServerProtocol();
         try {
             tlsProtocol.accept(tlsServer);

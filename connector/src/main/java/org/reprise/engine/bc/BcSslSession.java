@@ -40,14 +40,11 @@ final class BcSslSession implements SSLSession, ResumptionAware {
     private final X509Certificate[] localChain;
     private final long creationTime;
     private final @Nullable SessionStore store;
-    private final @Nullable String peerHost;
-    private final int peerPort;
     private final Map<String, Object> values = new ConcurrentHashMap<>();
     private volatile boolean valid;
 
     private BcSslSession(byte[] id, String protocol, String cipherSuite, boolean resumed, X509Certificate[] peerChain,
-            X509Certificate[] localChain, long creationTime, @Nullable SessionStore store, boolean valid,
-            @Nullable String peerHost, int peerPort) {
+            X509Certificate[] localChain, long creationTime, @Nullable SessionStore store, boolean valid) {
         this.id = id;
         this.protocol = protocol;
         this.cipherSuite = cipherSuite;
@@ -57,14 +54,12 @@ final class BcSslSession implements SSLSession, ResumptionAware {
         this.creationTime = creationTime;
         this.store = store;
         this.valid = valid;
-        this.peerHost = peerHost;
-        this.peerPort = peerPort;
     }
 
     /** The session an engine reports before its handshake completes, as JSSE does. */
-    static BcSslSession none(@Nullable String peerHost, int peerPort) {
+    static BcSslSession none() {
         return new BcSslSession(new byte[0], "NONE", "SSL_NULL_WITH_NULL_NULL", false, NONE, NONE,
-                System.currentTimeMillis(), null, false, peerHost, peerPort);
+                System.currentTimeMillis(), null, false);
     }
 
     /**
@@ -77,7 +72,7 @@ final class BcSslSession implements SSLSession, ResumptionAware {
      */
     static BcSslSession completed(SecurityParameters params, String protocol, boolean resumed,
             boolean idChosenByClient, X509Certificate[] peerChain, X509Certificate[] localChain, Instant now,
-            SessionStore store, SecureRandom random, @Nullable String peerHost, int peerPort) {
+            SessionStore store, SecureRandom random) {
         byte[] id = params.getSessionID();
         boolean resumable = id.length > 0 && !idChosenByClient;
         if (!resumable) {
@@ -88,7 +83,7 @@ final class BcSslSession implements SSLSession, ResumptionAware {
         }
         String suite = CipherSuites.name(params.getCipherSuite());
         return new BcSslSession(id, protocol, suite == null ? "UNKNOWN" : suite, resumed, peerChain, localChain,
-                now.toEpochMilli(), resumable ? store : null, true, peerHost, peerPort);
+                now.toEpochMilli(), resumable ? store : null, true);
     }
 
     @Override
@@ -196,14 +191,16 @@ final class BcSslSession implements SSLSession, ResumptionAware {
         return protocol;
     }
 
+    /** @return null: Tomcat makes its engines without the peer's address, which JSSE then reports as unknown */
     @Override
     public @Nullable String getPeerHost() {
-        return peerHost;
+        return null;
     }
 
+    /** @return -1: the peer's port is unknown, as for {@link #getPeerHost()} */
     @Override
     public int getPeerPort() {
-        return peerPort;
+        return -1;
     }
 
     @Override

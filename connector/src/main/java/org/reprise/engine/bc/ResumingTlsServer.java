@@ -67,8 +67,6 @@ final class ResumingTlsServer extends DefaultTlsServer {
     private final BcServerContext host;
     private final EngineOptions options;
     private final ResumptionMetrics metrics;
-    private final @Nullable String peerHost;
-    private final int peerPort;
 
     private @Nullable String sniHost;
     private boolean clientSupportsTickets;
@@ -81,12 +79,10 @@ final class ResumingTlsServer extends DefaultTlsServer {
     /** Whether this handshake's client chain passed the host's trust manager. */
     private boolean clientChainVerified;
 
-    ResumingTlsServer(BcServerContext host, EngineOptions options, @Nullable String peerHost, int peerPort) {
+    ResumingTlsServer(BcServerContext host, EngineOptions options) {
         super(host.crypto);
         this.host = host;
         this.options = options;
-        this.peerHost = peerHost;
-        this.peerPort = peerPort;
         this.metrics = host.resumption.metrics();
     }
 
@@ -444,7 +440,7 @@ final class ResumingTlsServer extends DefaultTlsServer {
         boolean idChosenByClient = resumed && resumingBy == Mechanism.TICKET;
         completedSession = BcSslSession.completed(params, protocol, resumed, idChosenByClient,
                 toX509(params.getPeerCertificate()), localChain, now,
-                host.resumption.store(), getCrypto().getSecureRandom(), peerHost, peerPort);
+                host.resumption.store(), getCrypto().getSecureRandom());
     }
 
     static String protocolName(ProtocolVersion version) {

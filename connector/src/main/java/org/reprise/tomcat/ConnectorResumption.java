@@ -54,6 +54,7 @@ final class ConnectorResumption implements ConnectorBinding {
     private final ResumptionSettings settings;
     private final String name;
     private final ResumptionMetrics metrics;
+    private final ConnectorAdmin admin = new ConnectorAdmin(this);
     private final SecureRandom random = new SecureRandom();
     private List<ObjectName> objectNames = List.of();
 
@@ -82,6 +83,10 @@ final class ConnectorResumption implements ConnectorBinding {
 
     ResumptionMetrics metrics() {
         return metrics;
+    }
+
+    ConnectorAdmin admin() {
+        return admin;
     }
 
     /**

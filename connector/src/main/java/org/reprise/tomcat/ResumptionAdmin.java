@@ -11,13 +11,15 @@ import org.reprise.core.admin.SessionPageView;
 import org.reprise.core.admin.SessionView;
 import org.reprise.core.admin.TicketKeyView;
 import org.reprise.core.admin.UnreadableTicketKeyView;
-import org.reprise.core.session.SessionId;
 import org.reprise.core.session.SessionPage;
 import org.reprise.core.session.SessionQuery;
 import org.reprise.core.session.SessionRecord;
 import org.reprise.core.ticket.TicketKey;
 
-/** One connector's {@link ResumptionAdminMXBean}: the admin page's way in, through JMX. */
+/**
+ * One connector's {@link ResumptionAdminMXBean}: the admin page's way in, through JMX. Purges and key
+ * retirement go through the connector's {@link ConnectorAdmin}.
+ */
 final class ResumptionAdmin implements ResumptionAdminMXBean {
 
     private final ConnectorResumption connector;
@@ -66,7 +68,7 @@ final class ResumptionAdmin implements ResumptionAdminMXBean {
 
     @Override
     public boolean removeSession(String id) {
-        return context().store().remove(SessionId.fromHex(id));
+        return connector.admin().purge(id);
     }
 
     @Override
@@ -76,7 +78,7 @@ final class ResumptionAdmin implements ResumptionAdminMXBean {
 
     @Override
     public long removeAllSessions() {
-        return context().store().removeAll(context().realm());
+        return connector.admin().purgeAll();
     }
 
     @Override
@@ -92,7 +94,7 @@ final class ResumptionAdmin implements ResumptionAdminMXBean {
         // the encrypting key is not always the first: a key made ahead of time is listed above it
         TicketKey encrypting = context().keyRing().encryptionKey();
         List<TicketKey> keys = context().keyRing().keys();
-        return keys.stream().map(k -> view(k, k == encrypting)).toList();
+        return keys.stream().map(k -> ConnectorAdmin.view(k, k == encrypting)).toList();
     }
 
     @Override
@@ -104,16 +106,11 @@ final class ResumptionAdmin implements ResumptionAdminMXBean {
 
     @Override
     public TicketKeyView rotateTicketKeys() {
-        return view(context().keyRing().rotate(), true);
+        return ConnectorAdmin.view(context().keyRing().rotate(), true);
     }
 
     @Override
     public TicketKeyView retireAllTicketKeys() {
-        return view(context().keyRing().retireAll(), true);
-    }
-
-    private static TicketKeyView view(TicketKey key, boolean encrypting) {
-        return new TicketKeyView(key.generation(), key.nameHex(), key.created().toEpochMilli(),
-                key.encryptUntil().toEpochMilli(), key.decryptUntil().toEpochMilli(), encrypting);
+        return connector.admin().retireAllKeys();
     }
 }

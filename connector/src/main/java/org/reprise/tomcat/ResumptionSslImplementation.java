@@ -68,6 +68,14 @@ public class ResumptionSslImplementation extends SSLImplementation {
         return resumption().metrics();
     }
 
+    /**
+     * @return this connector's administration: purge sessions, retire ticket keys, read counters; what
+     *         embedding code should use rather than the store and ring of {@link #resumptionContext()}
+     */
+    public ConnectorAdmin admin() {
+        return resumption().admin();
+    }
+
     /** @return this connector's session store, key ring and counters (made on first call) */
     public ResumptionContext resumptionContext() {
         return resumption().context();

@@ -164,7 +164,7 @@ class KotlinEmbeddingTest {
 
             val resumption = protocol.resumption()
             assertEquals("kotlin-it", resumption.name())
-            val counters = resumption.metrics().snapshot()
+            val counters = resumption.admin().metrics()
             assertEquals(1, counters.handshakesFull())
             assertEquals(1, counters.handshakesResumed())
             assertEquals(1, counters.hits(Mechanism.SESSION_ID))
@@ -176,20 +176,22 @@ class KotlinEmbeddingTest {
     }
 
     @Test
-    fun `a session removed from the Kotlin store is a miss counted as unknown`() {
+    fun `a session purged through the admin facade is a miss counted as unknown`() {
         val store = MapSessionStore()
         val (tomcat, protocol) = start(ResumptionSettings.builder().sessionStore(store).build())
         try {
             val client = pki.clientContext()
             get(client, protocol.localPort)
-            assertEquals(1L, store.removeAll(protocol.resumption().name()))
+            val admin = protocol.resumption().admin()
+            assertEquals(1L, admin.purgeAll())
+            assertEquals(0, store.size, "the purge reached the Kotlin store")
             // The JDK client's first ClientHello may already carry a random (TLS 1.3 compatibility) session ID.
-            val unknownBefore = protocol.resumption().metrics().snapshot().misses(MissReason.UNKNOWN)
+            val unknownBefore = admin.metrics().misses(MissReason.UNKNOWN)
 
             val (_, again) = get(client, protocol.localPort)
 
             assertEquals("resumed=false", again)
-            val counters = protocol.resumption().metrics().snapshot()
+            val counters = admin.metrics()
             assertEquals(unknownBefore + 1, counters.misses(MissReason.UNKNOWN))
             assertEquals(0, counters.handshakesResumed())
         } finally {

@@ -1,0 +1,77 @@
+package org.reprise.tomcat;
+
+import org.reprise.core.ResumptionContext;
+import org.reprise.core.admin.TicketKeyView;
+import org.reprise.core.metrics.MetricsSnapshot;
+import org.reprise.core.session.SessionId;
+import org.reprise.core.ticket.TicketKey;
+
+/**
+ * What an administrator does to one connector's resumption from code: purge sessions, retire the ticket keys,
+ * read the counters. The admin page and the JMX {@code ResumptionAdmin} MBean do the same through this class.
+ * Reach it with {@code protocol.resumption().admin()} (see {@link ResumptionSslImplementation#admin()}).
+ *
+ * <p>Thread-safe: any thread may call any method at any time, also while handshakes run. A purge or a
+ * retirement runs against the connector's session and ticket key stores, so with {@code store="jdbc"} it
+ * waits for the database; it does not stop a connection already established. The first call before the
+ * connector has started makes its store and key ring, as {@link ResumptionSslImplementation#resumptionContext()}
+ * does.
+ */
+public final class ConnectorAdmin {
+
+    private final ConnectorResumption connector;
+
+    ConnectorAdmin(ConnectorResumption connector) {
+        this.connector = connector;
+    }
+
+    private ResumptionContext context() {
+        return connector.context();
+    }
+
+    /**
+     * Purges one session: its ID no longer resumes on any node sharing the store, nor does any session renewed
+     * from it, nor, on the Bouncy Castle engine, its TLS 1.2 tickets once a node has heard of the purge (see
+     * docs/SECURITY.md). OpenSSL stateless tickets are not stopped: {@link #retireAllKeys()} stops those.
+     *
+     * @param sessionIdHex the session ID in hex, as the admin page and Tomcat's
+     *                     {@code jakarta.servlet.request.ssl_session_id} show it
+     * @return whether the store held the session
+     * @throws IllegalArgumentException if {@code sessionIdHex} is not a session ID in hex
+     */
+    public boolean purge(String sessionIdHex) {
+        return context().store().remove(SessionId.fromHex(sessionIdHex));
+    }
+
+    /**
+     * Purges every session of the connector's realm ({@code resumptionName}), on every node sharing the store,
+     * with what {@link #purge(String)} stops for each; tickets sealed by stateless engines still need
+     * {@link #retireAllKeys()}.
+     *
+     * @return how many sessions were purged
+     */
+    public long purgeAll() {
+        return context().store().removeAll(context().realm());
+    }
+
+    /**
+     * Retires every ticket key and makes a fresh one: no ticket sealed before the call resumes any more, on
+     * any engine, on every node sharing the key store once it has refreshed its ring (within 2 s). Sessions
+     * resumable by ID are not affected: {@link #purgeAll()} stops those.
+     *
+     * @return the key that now seals tickets (its name and times, never its secret)
+     */
+    public TicketKeyView retireAllKeys() {
+        return view(context().keyRing().retireAll(), true);
+    }
+
+    /** @return the connector's counters as they are now */
+    public MetricsSnapshot metrics() {
+        return connector.metrics().snapshot();
+    }
+
+    static TicketKeyView view(TicketKey key, boolean encrypting) {
+        return new TicketKeyView(key.generation(), key.nameHex(), key.created().toEpochMilli(),
+                key.encryptUntil().toEpochMilli(), key.decryptUntil().toEpochMilli(), encrypting);
+    }
+}

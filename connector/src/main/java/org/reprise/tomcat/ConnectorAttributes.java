@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.reprise.core.metrics.ResumptionMetrics;
 import org.reprise.core.store.AttributeValues;
@@ -20,19 +22,28 @@ import org.reprise.core.store.StoreProvider;
  */
 final class ConnectorAttributes {
 
-    static final String TICKET_KEY_ROTATION = "ticketKeyRotation";
-    static final String ALLOW_LEGACY_RESUMPTION = "allowLegacyResumption";
-    static final String RESUMPTION_NAME = "resumptionName";
-    static final String SWEEP_INTERVAL = "sweepInterval";
-    static final String NODE = "node";
     static final String STORE = "store";
-    static final String RESUMPTION_ENGINE = "resumptionEngine";
-    static final String SESSION_MODE = "sessionMode";
     static final String MEMORY_STORE = "memory";
 
+    /** How an attribute's value goes into the builder; {@code name} is the attribute's, for error messages. */
+    @FunctionalInterface
+    private interface Setter {
+        void apply(ResumptionSettings.Builder builder, String name, String value);
+    }
+
+    /** Reprise's own attributes but {@link #STORE}, each with what it sets: the one list of them in the code. */
+    private static final Map<String, Setter> SETTERS = Map.of(
+            "ticketKeyRotation", (b, n, v) -> b.ticketKeyRotation(AttributeValues.duration(n, v)),
+            "sweepInterval", (b, n, v) -> b.sweepInterval(AttributeValues.duration(n, v)),
+            "allowLegacyResumption", (b, n, v) -> b.allowLegacyResumption(AttributeValues.bool(n, v)),
+            "resumptionName", (b, n, v) -> b.resumptionName(v),
+            "resumptionEngine", (b, n, v) -> b.engine(v),
+            "sessionMode", (b, n, v) -> b.sessionMode(SessionMode.parse(v)),
+            "node", (b, n, v) -> b.node(v));
+
     /** Reprise's own attributes: docs/SETTINGS.md lists exactly these, with their defaults (SettingsDocTest). */
-    static final Set<String> OWN = Set.of(TICKET_KEY_ROTATION, ALLOW_LEGACY_RESUMPTION, RESUMPTION_NAME,
-            SWEEP_INTERVAL, NODE, STORE, RESUMPTION_ENGINE, SESSION_MODE);
+    static final Set<String> OWN = Stream.concat(SETTERS.keySet().stream(), Stream.of(STORE))
+            .collect(Collectors.toUnmodifiableSet());
 
     private final Map<String, StoreProvider> providers = new HashMap<>();
     private final Map<String, String> values = new LinkedHashMap<>();
@@ -67,34 +78,12 @@ final class ConnectorAttributes {
      */
     Resolved applyTo(ResumptionSettings base) {
         ResumptionSettings.Builder b = base.toBuilder();
-        String rotation = values.get(TICKET_KEY_ROTATION);
-        if (rotation != null) {
-            b.ticketKeyRotation(AttributeValues.duration(TICKET_KEY_ROTATION, rotation));
-        }
-        String sweep = values.get(SWEEP_INTERVAL);
-        if (sweep != null) {
-            b.sweepInterval(AttributeValues.duration(SWEEP_INTERVAL, sweep));
-        }
-        String legacy = values.get(ALLOW_LEGACY_RESUMPTION);
-        if (legacy != null) {
-            b.allowLegacyResumption(AttributeValues.bool(ALLOW_LEGACY_RESUMPTION, legacy));
-        }
-        String name = values.get(RESUMPTION_NAME);
-        if (name != null) {
-            b.resumptionName(name);
-        }
-        String engine = values.get(RESUMPTION_ENGINE);
-        if (engine != null) {
-            b.engine(engine);
-        }
-        String mode = values.get(SESSION_MODE);
-        if (mode != null) {
-            b.sessionMode(SessionMode.parse(mode));
-        }
-        String node = values.get(NODE);
-        if (node != null) {
-            b.node(node);
-        }
+        values.forEach((name, value) -> {
+            Setter setter = SETTERS.get(name);
+            if (setter != null) {
+                setter.apply(b, name, value);
+            }
+        });
         ResumptionSettings checked = b.build();
         String store = values.getOrDefault(STORE, MEMORY_STORE);
         if (store.equals(MEMORY_STORE)) {

@@ -7,10 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Tomcat's HTTP/1.1 NIO2 protocol with Reprise: its connector uses {@link ResumptionSslImplementation} and
- * accepts Reprise's attributes ({@code ticketKeyRotation}, {@code allowLegacyResumption},
- * {@code resumptionName}, {@code sweepInterval}, {@code node}, {@code store} and the chosen store's own,
- * {@code resumptionEngine}, {@code sessionMode})
- * next to Tomcat's, in server.xml or through {@code Connector.setProperty}. HTTP/2 works as usual through {@code <UpgradeProtocol>}.
+ * accepts Reprise's attributes and those of the chosen store (docs/SETTINGS.md lists them) next to Tomcat's,
+ * in server.xml or through {@code Connector.setProperty}. HTTP/2 works as usual through {@code <UpgradeProtocol>}.
  *
  * @deprecated Tomcat 12 removes the NIO2 connector (Tomcat commit 21f0936, "Drop NIO2 connector from Tomcat 12"),
  *             so this class goes with it; use {@link Http11NioResumptionProtocol}, which takes the same settings.

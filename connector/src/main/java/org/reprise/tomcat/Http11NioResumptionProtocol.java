@@ -7,10 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Tomcat's HTTP/1.1 NIO protocol with Reprise: its connector uses {@link ResumptionSslImplementation} and
- * accepts Reprise's attributes ({@code ticketKeyRotation}, {@code allowLegacyResumption},
- * {@code resumptionName}, {@code sweepInterval}, {@code node}, {@code store} and the chosen store's own,
- * {@code resumptionEngine}, {@code sessionMode})
- * next to Tomcat's, in server.xml or through {@code Connector.setProperty}. HTTP/2 works as usual through {@code <UpgradeProtocol>}.
+ * accepts Reprise's attributes and those of the chosen store (docs/SETTINGS.md lists them) next to Tomcat's,
+ * in server.xml or through {@code Connector.setProperty}. HTTP/2 works as usual through {@code <UpgradeProtocol>}.
  */
 public class Http11NioResumptionProtocol extends Http11NioProtocol {
 

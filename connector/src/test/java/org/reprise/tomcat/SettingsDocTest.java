@@ -34,8 +34,8 @@ class SettingsDocTest {
 
     /** Attributes whose default is "none": the code leaves them unset. */
     private static final Map<String, Function<ResumptionSettings, Object>> UNSET = Map.of(
-            ConnectorAttributes.NODE, ResumptionSettings::node,
-            ConnectorAttributes.RESUMPTION_NAME, ResumptionSettings::resumptionName);
+            "node", ResumptionSettings::node,
+            "resumptionName", ResumptionSettings::resumptionName);
     /** A variable of type SSLHostConfig in Reprise's sources, and a getter called on it. */
     private static final Pattern HOST_VARIABLE = Pattern.compile("\\bSSLHostConfig\\s+(\\w+)\\b");
 

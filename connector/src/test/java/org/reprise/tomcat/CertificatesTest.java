@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.tomcat.util.net.SSLHostConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,14 +78,14 @@ class CertificatesTest {
         Path alice = pki.pem(dir, "alice", pki.client("alice"));
         Path truststore = pki.truststore(dir);
         try (TestServer server = TestServer.start(dir, new TestServer.ConnectorSpec()
-                .host(pki, dir, "localhost", false, false, h -> trust(h, truststore, "required")))) {
+                .host(pki, dir, "localhost", false, false, h -> TestPki.trustClients(h, truststore, "required")))) {
             for (String version : List.of("--tlsv1.2", "--tlsv1.3")) {
                 OpenSslClient.Result anonymous = get(server, "localhost", version);
                 assertFalse(anonymous.output().contains("protocol="), "no certificate, no answer: " + anonymous.output());
             }
 
             String[] withCert = {"--cert", alice.toString(), "--key", dir.resolve("alice.key").toString()};
-            OpenSslClient.Result tls13 = get(server, "localhost", concat(withCert, "--tlsv1.3"));
+            OpenSslClient.Result tls13 = get(server, "localhost", OpenSslClient.concat(withCert, "--tlsv1.3"));
             assertTrue(tls13.output().contains("client=CN=alice"), tls13.output());
 
             List<String> args = new ArrayList<>(List.of(withCert));
@@ -105,7 +104,7 @@ class CertificatesTest {
         Path alice = pki.pem(dir, "alice", pki.client("alice"));
         Path truststore = pki.truststore(dir);
         try (TestServer server = TestServer.start(dir, new TestServer.ConnectorSpec()
-                .host(pki, dir, "localhost", false, false, h -> trust(h, truststore, "optional")))) {
+                .host(pki, dir, "localhost", false, false, h -> TestPki.trustClients(h, truststore, "optional")))) {
             assertTrue(get(server, "localhost").output().contains("client=none"));
             assertTrue(get(server, "localhost", "--cert", alice.toString(), "--key",
                     dir.resolve("alice.key").toString()).output().contains("client=CN=alice"));
@@ -118,23 +117,10 @@ class CertificatesTest {
         Path mallory = stranger.pem(dir, "mallory", stranger.client("mallory"));
         Path truststore = pki.truststore(dir);
         try (TestServer server = TestServer.start(dir, new TestServer.ConnectorSpec()
-                .host(pki, dir, "localhost", false, false, h -> trust(h, truststore, "optional")))) {
+                .host(pki, dir, "localhost", false, false, h -> TestPki.trustClients(h, truststore, "optional")))) {
             OpenSslClient.Result r = get(server, "localhost", "--cert", mallory.toString(), "--key",
                     dir.resolve("mallory.key").toString());
             assertFalse(r.output().contains("protocol="), r.output());
         }
-    }
-
-    private static void trust(SSLHostConfig host, Path truststore, String verification) {
-        host.setTruststoreFile(truststore.toString());
-        host.setTruststorePassword(TestPki.PASSWORD);
-        host.setTruststoreType("PKCS12");
-        host.setCertificateVerification(verification);
-    }
-
-    private static String[] concat(String[] a, String... b) {
-        List<String> all = new ArrayList<>(List.of(a));
-        all.addAll(List.of(b));
-        return all.toArray(String[]::new);
     }
 }

@@ -88,4 +88,11 @@ final class OpenSslClient {
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         return new Result(out, process.exitValue());
     }
+
+    /** @return {@code args} followed by {@code more}: a client's usual arguments with a few of a test's own */
+    static String[] concat(String[] args, String... more) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
 }

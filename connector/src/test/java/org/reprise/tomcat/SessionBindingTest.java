@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.tomcat.util.net.SSLHostConfig;
@@ -108,16 +106,16 @@ class SessionBindingTest {
         String[] withCert = {"-cert", alice.toString(), "-key", dir.resolve("alice.key").toString()};
         Path ours = pki.truststore(Files.createDirectories(dir.resolve("ours")));
         Path theirs = new TestPki().truststore(Files.createDirectories(dir.resolve("theirs")));
-        try (TestServer server = TestServer.start(dir, connector("shared", h -> trust(h, ours, "optionalNoCA")),
-                connector("shared", h -> trust(h, theirs, "required")),
-                connector("shared", h -> trust(h, ours, "optionalNoCA")))) {
-            save(server, 0, "id.pem", concat(BY_ID, withCert));
-            save(server, 0, "ticket.pem", concat(BY_TICKET, withCert));
+        try (TestServer server = TestServer.start(dir, connector("shared", h -> TestPki.trustClients(h, ours, "optionalNoCA")),
+                connector("shared", h -> TestPki.trustClients(h, theirs, "required")),
+                connector("shared", h -> TestPki.trustClients(h, ours, "optionalNoCA")))) {
+            save(server, 0, "id.pem", OpenSslClient.concat(BY_ID, withCert));
+            save(server, 0, "ticket.pem", OpenSslClient.concat(BY_TICKET, withCert));
 
-            OpenSslClient.Result idStrict = reuse(server, 1, "id.pem", concat(BY_ID, withCert));
-            OpenSslClient.Result ticketStrict = reuse(server, 1, "ticket.pem", concat(BY_TICKET, withCert));
-            OpenSslClient.Result idSame = reuse(server, 2, "id.pem", concat(BY_ID, withCert));
-            OpenSslClient.Result ticketSame = reuse(server, 2, "ticket.pem", concat(BY_TICKET, withCert));
+            OpenSslClient.Result idStrict = reuse(server, 1, "id.pem", OpenSslClient.concat(BY_ID, withCert));
+            OpenSslClient.Result ticketStrict = reuse(server, 1, "ticket.pem", OpenSslClient.concat(BY_TICKET, withCert));
+            OpenSslClient.Result idSame = reuse(server, 2, "id.pem", OpenSslClient.concat(BY_ID, withCert));
+            OpenSslClient.Result ticketSame = reuse(server, 2, "ticket.pem", OpenSslClient.concat(BY_TICKET, withCert));
 
             assertAll(
                     () -> assertFalse(idStrict.reused(),
@@ -161,16 +159,16 @@ class SessionBindingTest {
         String[] withCert = {"-cert", alice.toString(), "-key", dir.resolve("alice.key").toString()};
         Path truststore = pki.truststore(dir);
         try (TestServer server = TestServer.start(dir, connector("shared", h -> {
-            trust(h, truststore, "required");
+            TestPki.trustClients(h, truststore, "required");
             h.setSessionTimeout(86400);
         }))) {
-            save(server, 0, "id.pem", concat(BY_ID, withCert));
-            save(server, 0, "ticket.pem", concat(BY_TICKET, withCert));
-            assertTrue(reuse(server, 0, "id.pem", concat(BY_ID, withCert)).reused(), "before the certificate expires");
+            save(server, 0, "id.pem", OpenSslClient.concat(BY_ID, withCert));
+            save(server, 0, "ticket.pem", OpenSslClient.concat(BY_TICKET, withCert));
+            assertTrue(reuse(server, 0, "id.pem", OpenSslClient.concat(BY_ID, withCert)).reused(), "before the certificate expires");
             clock.advance(Duration.ofHours(2));
 
-            OpenSslClient.Result byId = reuse(server, 0, "id.pem", concat(BY_ID, withCert));
-            OpenSslClient.Result byTicket = reuse(server, 0, "ticket.pem", concat(BY_TICKET, withCert));
+            OpenSslClient.Result byId = reuse(server, 0, "id.pem", OpenSslClient.concat(BY_ID, withCert));
+            OpenSslClient.Result byTicket = reuse(server, 0, "ticket.pem", OpenSslClient.concat(BY_TICKET, withCert));
 
             assertAll(
                     () -> assertFalse(byId.reused(), "session ID after the client certificate expired"),
@@ -194,18 +192,5 @@ class SessionBindingTest {
                     () -> assertTrue(again.handshakeCompleted(), again.output()),
                     () -> assertEquals(1, server.metrics().misses(MissReason.UNKNOWN)));
         }
-    }
-
-    private static void trust(SSLHostConfig host, Path truststore, String verification) {
-        host.setTruststoreFile(truststore.toString());
-        host.setTruststorePassword(TestPki.PASSWORD);
-        host.setTruststoreType("PKCS12");
-        host.setCertificateVerification(verification);
-    }
-
-    private static String[] concat(String[] a, String... b) {
-        List<String> all = new ArrayList<>(List.of(a));
-        all.addAll(List.of(b));
-        return all.toArray(String[]::new);
     }
 }

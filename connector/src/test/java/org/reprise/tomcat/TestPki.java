@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.Date;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.apache.tomcat.util.net.SSLHostConfig;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
@@ -149,5 +150,17 @@ public final class TestPki {
         }
         String algorithm = "EC".equals(issuerKey.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
         return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder(algorithm).build(issuerKey)));
+    }
+
+    /**
+     * Makes {@code host} check client certificates against {@code truststore} (one written by this class).
+     *
+     * @param verification Tomcat's {@code certificateVerification}: {@code required}, {@code optional}, ...
+     */
+    public static void trustClients(SSLHostConfig host, Path truststore, String verification) {
+        host.setTruststoreFile(truststore.toString());
+        host.setTruststorePassword(PASSWORD);
+        host.setTruststoreType("PKCS12");
+        host.setCertificateVerification(verification);
     }
 }

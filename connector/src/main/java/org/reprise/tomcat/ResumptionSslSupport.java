@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLSession;
 import org.apache.tomcat.util.net.jsse.JSSESupport;
-import org.reprise.engine.bc.ResumptionAware;
 
 /**
  * What Tomcat tells a web application about a Reprise connection. Everything of Tomcat's

@@ -14,6 +14,7 @@ import org.bouncycastle.tls.SecurityParameters;
 import org.jspecify.annotations.Nullable;
 import org.reprise.core.session.SessionId;
 import org.reprise.core.session.SessionStore;
+import org.reprise.tomcat.ResumptionAware;
 
 /**
  * The {@link SSLSession} an engine reports: what Tomcat turns into the request attributes

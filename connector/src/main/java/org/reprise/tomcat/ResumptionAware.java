@@ -1,4 +1,4 @@
-package org.reprise.engine.bc;
+package org.reprise.tomcat;
 
 /**
  * Implemented by the {@link javax.net.ssl.SSLSession}s of Reprise's engines: tells whether the

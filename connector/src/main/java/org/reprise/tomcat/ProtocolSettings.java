@@ -4,8 +4,9 @@ import org.apache.tomcat.util.net.SSLImplementation;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What Reprise's NIO and NIO2 protocol classes share: the settings from code, the attributes from
- * server.xml, and the hand-over of both to the connector's {@link ResumptionSslImplementation}.
+ * The settings of a {@link Http11NioResumptionProtocol}: those from code, the attributes from server.xml, and
+ * the hand-over of both to the connector's {@link ResumptionSslImplementation}, kept apart from the protocol so
+ * that the protocol class only wires Tomcat's lifecycle to them.
  */
 final class ProtocolSettings {
 

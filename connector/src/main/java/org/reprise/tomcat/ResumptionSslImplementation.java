@@ -21,8 +21,8 @@ import org.reprise.core.metrics.ResumptionMetrics;
  * Reprise's callbacks (TLS 1.2 and TLS 1.3 resumption; see {@link EngineProvider}).
  *
  * <p>Tomcat makes one instance per connector. With a plain Tomcat protocol the connector gets
- * {@link ResumptionSettings#defaults()}; with {@link Http11NioResumptionProtocol} or
- * {@link Http11Nio2ResumptionProtocol} it gets the settings written on the connector or built in code.
+ * {@link ResumptionSettings#defaults()}; with {@link Http11NioResumptionProtocol} it gets the settings written
+ * on the connector or built in code.
  * The instance is thread-safe.
  */
 public class ResumptionSslImplementation extends SSLImplementation {

@@ -1,7 +1,7 @@
 /*
  * hsbench: the load generator of bin/bench. A TLS client over libssl that either makes handshakes as fast
  * as it can on N threads (full, resumed by session ID, resumed by ticket; TLS 1.2 or 1.3) and reports the
- * rate and the latency of each handshake, or streams HTTP responses over one established connection and
+ * rate and the latency of each handshake, how many offered a session and how many of those resumed, or streams HTTP responses over one established connection and
  * reports the throughput. It prints one line of key=value pairs, including its own CPU time, so that a
  * run where the client was the bottleneck shows as such.
  *
@@ -47,6 +47,7 @@ struct worker {
     pthread_t thread;
     double *lat; /* microseconds, one per handshake */
     long n, cap, reused, failed;
+    long offered; /* attempts that offered a session, failed ones included: the base of the resumed share */
     char error[160];
     char negotiated[96]; /* protocol, suite and group of the last handshake */
 };
@@ -146,7 +147,9 @@ static void *handshakes(void *arg) {
     SSL_SESSION *session = NULL;
     double micros;
     while (!atomic_load(&stop)) {
-        SSL *ssl = handshake(w, opt.mode == FULL ? NULL : session, &micros);
+        SSL_SESSION *offer = opt.mode == FULL ? NULL : session;
+        if (offer) w->offered++;
+        SSL *ssl = handshake(w, offer, &micros);
         if (!ssl) continue;
         record(w, micros);
         if (!w->negotiated[0] || w->n % 1024 == 0) describe(ssl, w->negotiated, sizeof w->negotiated);
@@ -272,12 +275,13 @@ int main(int argc, char **argv) {
     struct timespec pause = {(time_t)opt.seconds, (long)((opt.seconds - (time_t)opt.seconds) * 1e9)};
     nanosleep(&pause, NULL);
     atomic_store(&stop, 1);
-    long n = 0, reused = 0, failed = 0;
+    long n = 0, reused = 0, failed = 0, offered = 0;
     const char *error = "";
     for (int i = 0; i < opt.threads; i++) {
         pthread_join(workers[i].thread, NULL);
         n += workers[i].n;
         reused += workers[i].reused;
+        offered += workers[i].offered;
         failed += workers[i].failed;
         if (!error[0]) error = workers[i].error;
     }
@@ -291,9 +295,9 @@ int main(int argc, char **argv) {
     qsort(all, n, sizeof *all, compare);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    printf("handshakes=%ld seconds=%.3f rate=%.1f p50_us=%.0f p99_us=%.0f reused=%ld failed=%ld cpu_user=%.2f "
+    printf("handshakes=%ld seconds=%.3f rate=%.1f p50_us=%.0f p99_us=%.0f offered=%ld reused=%ld failed=%ld cpu_user=%.2f "
            "cpu_sys=%.2f negotiated=%s\n",
-           n, elapsed, n / elapsed, n ? all[n / 2] : 0, n ? all[(long)(n * 0.99)] : 0, reused, failed,
+           n, elapsed, n / elapsed, n ? all[n / 2] : 0, n ? all[(long)(n * 0.99)] : 0, offered, reused, failed,
            ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6, ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6, workers[0].negotiated[0] ? workers[0].negotiated : "none");
     if (failed) fprintf(stderr, "hsbench: %ld failed, first: %s\n", failed, error);
     return n > 0 ? 0 : 1;

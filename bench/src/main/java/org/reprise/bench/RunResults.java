@@ -39,7 +39,11 @@ final class RunResults {
             return v.length == 0 ? Double.NaN : v[v.length - 1];
         }
 
-        /** @return sorted values of a field; derived fields: {@code client_cpu}, {@code server_cpu_share}, {@code reused_share} */
+        /**
+         * @return sorted values of a field; derived fields: {@code client_cpu}, {@code server_cpu_share},
+         *     {@code reused_share} (resumed over the attempts that offered a session; over all handshakes for a
+         *     client that did not report its attempts) and {@code server_cpu_ms} (server CPU per handshake)
+         */
         double[] values(String field) {
             return runs.stream().mapToDouble(r -> value(r, field)).filter(d -> !Double.isNaN(d)).sorted().toArray();
         }
@@ -49,7 +53,9 @@ final class RunResults {
             return switch (field) {
                 case "client_cpu" -> (number(run, "cpu_user") + number(run, "cpu_sys")) / seconds;
                 case "server_cpu_share" -> number(run, "server_cpu") / seconds;
-                case "reused_share" -> number(run, "reused") / number(run, "handshakes");
+                case "reused_share" -> number(run, "reused")
+                        / (run.containsKey("offered") ? number(run, "offered") : number(run, "handshakes"));
+                case "server_cpu_ms" -> 1000 * number(run, "server_cpu") / number(run, "handshakes");
                 default -> number(run, field);
             };
         }

@@ -93,7 +93,8 @@ public final class BenchReport {
          */
         static ReportFiles of(Path run, Path root, boolean quick) {
             return quick ? new ReportFiles(run.resolve("BENCHMARKS-quick.md"), run.resolve("bench-handshakes.png"))
-                    : new ReportFiles(root.resolve("BENCHMARKS.md"), root.resolve("docs").resolve("bench-handshakes.png"));
+                    : new ReportFiles(root.resolve("BENCHMARKS.md"),
+                            root.resolve("docs").resolve("bench-handshakes.png"));
         }
     }
 
@@ -122,7 +123,10 @@ public final class BenchReport {
         return machine.getOrDefault("mode", "full").equals("quick");
     }
 
-    /** Replaces the generated region of the file (or appends one, under {@code title} in a new file), keeping every other line. */
+    /**
+     * Replaces the generated region of the file (or appends one, under {@code title} in a new file), keeping
+     * every other line.
+     */
     static void writeRegion(Path file, String region, String title) throws IOException {
         String text = Files.exists(file) ? Files.readString(file) : title;
         int begin = text.indexOf(BEGIN);
@@ -309,11 +313,13 @@ public final class BenchReport {
     }
 
     /** The servers of section 2, in the order of its table: both engines' configurations, then stock Tomcat. */
-    private static final List<String> DATA_SERVERS = List.of("reprise-bc", "reprise-openssl", "reprise-openssl-vt", "jsse");
+    private static final List<String> DATA_SERVERS =
+            List.of("reprise-bc", "reprise-openssl", "reprise-openssl-vt", "jsse");
     private static final List<String> DATA_SIZES = List.of("1000000", "100000000");
 
     private void throughput() {
-        if (DATA_SIZES.stream().noneMatch(s -> DATA_SERVERS.stream().anyMatch(v -> results.cell("tput", v, "ec", s) != null))) {
+        if (DATA_SIZES.stream().noneMatch(
+                s -> DATA_SERVERS.stream().anyMatch(v -> results.cell("tput", v, "ec", s) != null))) {
             return;
         }
         md.append("### 2. Data over one established connection (TLS 1.3, AES-128-GCM, ECDSA)\n\n"
@@ -329,7 +335,8 @@ public final class BenchReport {
                     continue;
                 }
                 double r = v.equals("jsse") ? Double.NaN : mbRatio(v, s);
-                md.append(String.format(Locale.ROOT, "| %d MB | %s | **%.0f** (%.0f–%.0f) | %.2f | %.2f | %.0f | %s |%n",
+                md.append(String.format(Locale.ROOT,
+                        "| %d MB | %s | **%.0f** (%.0f–%.0f) | %.2f | %.2f | %.0f | %s |%n",
                         Long.parseLong(s) / 1_000_000, name(v), c.median("mb_per_s"), c.min("mb_per_s"),
                         c.max("mb_per_s"), c.median("client_cpu"), c.median("server_cpu_share"),
                         c.median("mb_per_s") / c.median("server_cpu_share"), jsse == null ? "–" : ratio(r)));
@@ -389,7 +396,9 @@ public final class BenchReport {
         }
         md.append("### 5. Resident memory over many handshakes (ECDSA)\n\n"
                 + "Each server (Java ones with a fixed, pre-touched heap: `-Xms512m -Xmx512m -XX:+AlwaysPreTouch`, so "
-                + "that the resident size moves only with native memory and the JVM's own) takes handshakes from the "
+                + "that the resident size moves only with native memory and the JVM's own; nginx with a 5 MB shared "
+                + "session cache, about 20,000 sessions like Reprise's memory store, which is resident only as it "
+                + "fills) takes handshakes from the "
                 + "client in turns of every case of section 1 while its VmRSS (`/proc/PID/status`, nginx with its "
                 + "worker) is read after each turn of a few seconds. The first handshakes are a warm-up (JIT, code "
                 + "cache, the session store and OpenSSL's caches filling, malloc arenas) and not counted. Slope: the "
@@ -410,7 +419,8 @@ public final class BenchReport {
                 continue;
             }
             double slope = s.slopeMibPer100k();
-            md.append(String.format(Locale.ROOT, "%s | %s in %.0f s | %.1f MiB | %.1f MiB | %.1f MiB | %+.2f MiB | %s%s |%n",
+            md.append(String.format(Locale.ROOT,
+                    "%s | %s in %.0f s | %.1f MiB | %.1f MiB | %.1f MiB | %+.2f MiB | %s%s |%n",
                     count(s.warmUp), count(s.handshakes()), last[2] - first[2], first[1], last[1], s.maxMib(), slope,
                     Double.isNaN(slope) ? "–" : slope < SoakSeries.FLAT_MIB_PER_100K ? "flat" : "**growing**",
                     s.end.equals("complete") ? "" : "; " + s.end + (s.detail.isEmpty() ? "" : ": " + s.detail)));
@@ -460,8 +470,8 @@ public final class BenchReport {
             }
         }
         md.append("Rates are medians over the runs of sections 1 and 2 (handshakes per second, MB/s); a \"resumed\" "
-                + "figure where under ").append(Math.round(100 * RESUMED_SHARE)).append("% of the attempts resumed counts "
-                + "as not resumed. Platform threads: Tomcat's default pool (`maxThreads` 200); virtual threads: "
+                + "figure where under ").append(Math.round(100 * RESUMED_SHARE))
+                .append("% of the attempts resumed counts as not resumed. Platform threads: Tomcat's default pool (`maxThreads` 200); virtual threads: "
                 + "`useVirtualThreads=\"true\"`.\n\n| target |");
         for (String[] c : columns) {
             md.append(' ').append(SHORT_NAMES.get(c[0])).append(c[0].endsWith("-vt") ? "" : " (platform threads)")
@@ -488,11 +498,16 @@ public final class BenchReport {
 
     private List<TargetRow> issueRows() {
         List<TargetRow> rows = new ArrayList<>();
-        rows.add(new TargetRow("TLS 1.3 resumed ≥ 0.75 × nginx", (v, c) -> rateTarget(v, c, "tls13-resumed", "nginx", 0.75)));
-        rows.add(new TargetRow("TLS 1.3 resumed ≥ 1.6 × stock Tomcat JSSE", (v, c) -> rateTarget(v, c, "tls13-resumed", "jsse", 1.6)));
-        rows.add(new TargetRow("TLS 1.3: ≥ 99% of the attempts to resume resumed", (v, c) -> shareTarget(v, c, "tls13-resumed")));
-        rows.add(new TargetRow("TLS 1.2 resumed by session ID ≥ 0.7 × nginx", (v, c) -> rateTarget(v, c, "tls12-id", "nginx", 0.7)));
-        rows.add(new TargetRow("TLS 1.2 resumed by ticket ≥ 0.7 × nginx", (v, c) -> rateTarget(v, c, "tls12-ticket", "nginx", 0.7)));
+        rows.add(new TargetRow("TLS 1.3 resumed ≥ 0.75 × nginx",
+                (v, c) -> rateTarget(v, c, "tls13-resumed", "nginx", 0.75)));
+        rows.add(new TargetRow("TLS 1.3 resumed ≥ 1.6 × stock Tomcat JSSE",
+                (v, c) -> rateTarget(v, c, "tls13-resumed", "jsse", 1.6)));
+        rows.add(new TargetRow("TLS 1.3: ≥ 99% of the attempts to resume resumed",
+                (v, c) -> shareTarget(v, c, "tls13-resumed")));
+        rows.add(new TargetRow("TLS 1.2 resumed by session ID ≥ 0.7 × nginx",
+                (v, c) -> rateTarget(v, c, "tls12-id", "nginx", 0.7)));
+        rows.add(new TargetRow("TLS 1.2 resumed by ticket ≥ 0.7 × nginx",
+                (v, c) -> rateTarget(v, c, "tls12-ticket", "nginx", 0.7)));
         rows.add(new TargetRow("TLS 1.2 resumed by session ID ≥ the Bouncy Castle engine",
                 (v, c) -> rateTarget(v, c, "tls12-id", "reprise-bc", 1.0)));
         rows.add(new TargetRow("TLS 1.2 resumed by ticket ≥ the Bouncy Castle engine",
@@ -502,7 +517,8 @@ public final class BenchReport {
         rows.add(new TargetRow("Platform threads within 10% of virtual threads, every case (the case furthest apart)",
                 this::poolTarget));
         for (String size : DATA_SIZES) {
-            rows.add(new TargetRow("Data over one connection, " + Long.parseLong(size) / 1_000_000 + " MB responses ≥ 1.0 × JSSE",
+            rows.add(new TargetRow("Data over one connection, " + Long.parseLong(size) / 1_000_000
+                    + " MB responses ≥ 1.0 × JSSE",
                     (v, c) -> dataTarget(v, c, size)));
         }
         rows.add(new TargetRow("Resident memory flat (slope < " + ratio(SoakSeries.FLAT_MIB_PER_100K)
@@ -713,7 +729,8 @@ public final class BenchReport {
         if (targets.isEmpty()) {
             return;
         }
-        md.append("**Earlier targets** (before issue 16; see the sections below)\n\n| target | measured | |\n|---|---:|---|\n");
+        md.append("**Earlier targets** (before issue 16; see the sections below)\n\n"
+                + "| target | measured | |\n|---|---:|---|\n");
         for (String[] t : targets) {
             md.append("| ").append(t[0]).append(" | ").append(t[1]).append(" | ").append(t[2]).append(" |\n");
         }

@@ -26,8 +26,9 @@ final class SoakSeries {
         String end = "failed";
         String detail = "";
         long warmUp;
+        private double @Nullable [] lastWarm;
 
-        /** @return the first sample after the warm-up, or null */
+        /** @return the last sample of the warm-up (the first after it when there was none), or null */
         double @Nullable [] first() {
             return samples.isEmpty() ? null : samples.get(0);
         }
@@ -82,11 +83,16 @@ final class SoakSeries {
             String[] f = line.split("\t");
             if (f.length >= 6 && f[0].equals("sample")) {
                 Server s = series.servers.computeIfAbsent(f[1], k -> new Server());
+                double[] sample = {Double.parseDouble(f[2]), Double.parseDouble(f[3]) / 1024, Double.parseDouble(f[4])};
                 if (f[5].equals("run")) {
-                    s.samples.add(new double[] {Double.parseDouble(f[2]), Double.parseDouble(f[3]) / 1024,
-                        Double.parseDouble(f[4])});
+                    // the warm-up's last sample is where the counted handshakes start
+                    if (s.samples.isEmpty() && s.lastWarm != null) {
+                        s.samples.add(s.lastWarm);
+                    }
+                    s.samples.add(sample);
                 } else {
-                    s.warmUp = Math.max(s.warmUp, Long.parseLong(f[2]));
+                    s.lastWarm = sample;
+                    s.warmUp = Long.parseLong(f[2]);
                 }
             } else if (f.length >= 3 && f[0].equals("end")) {
                 Server s = series.servers.computeIfAbsent(f[1], k -> new Server());

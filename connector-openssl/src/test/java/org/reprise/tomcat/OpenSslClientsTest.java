@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import org.apache.tomcat.util.net.SSLHostConfigCertificate;
@@ -31,12 +32,40 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.reprise.core.metrics.Mechanism;
 import org.reprise.core.metrics.MetricsSnapshot;
+import org.reprise.core.metrics.MissReason;
 
-/** curl and the JDK's HttpClient resuming TLS 1.3 sessions on the OpenSSL engine, as the counters show. */
+/**
+ * Clients other than {@code openssl s_client} (curl, gnutls-cli, Python's {@code ssl} module, the JDK's HttpClient)
+ * resuming TLS 1.3 and TLS 1.2 sessions on the OpenSSL engine in each session mode, each asserted twice: by what the
+ * client itself reports and by the connector's counters.
+ */
 class OpenSslClientsTest {
+
+    /**
+     * Python's {@code ssl} module: connects twice, offering the first connection's session on the second, and
+     * prints what each connection reports. It reads the whole response before taking the session because TLS 1.3
+     * tickets arrive after the handshake.
+     */
+    private static final String PYTHON_CLIENT = """
+            import socket, ssl, sys
+            port, cafile, version = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+            context = ssl.create_default_context(cafile=cafile)
+            context.minimum_version = context.maximum_version = ssl.TLSVersion[version]
+            session = None
+            for connection in range(2):
+                with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+                    with context.wrap_socket(raw, server_hostname="localhost", session=session) as tls:
+                        tls.sendall(b"GET /info HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n")
+                        while tls.recv(65536):
+                            pass
+                        print(f"version={tls.version()} session_reused={tls.session_reused}")
+                        session = tls.session
+            """;
 
     @TempDir
     Path dir;
@@ -50,6 +79,18 @@ class OpenSslClientsTest {
     @BeforeAll
     static void openSslIsHere() {
         OpenSslPresent.assumeAvailable();
+    }
+
+    /**
+     * Each session mode with each protocol version, and the mechanism the client resumes by: TLS 1.2 in stateful
+     * mode by session ID (this mode issues no TLS 1.2 tickets), in stateless mode by RFC 5077 ticket.
+     */
+    static Stream<Arguments> resumptions() {
+        return Stream.of(
+                Arguments.of(SessionMode.STATEFUL, "1.3", Mechanism.TLS13_PSK),
+                Arguments.of(SessionMode.STATELESS, "1.3", Mechanism.TLS13_PSK),
+                Arguments.of(SessionMode.STATEFUL, "1.2", Mechanism.SESSION_ID),
+                Arguments.of(SessionMode.STATELESS, "1.2", Mechanism.TICKET));
     }
 
     private void start(SessionMode mode) throws Exception {
@@ -73,39 +114,112 @@ class OpenSslClientsTest {
         return "https://localhost:" + server.port() + "/info";
     }
 
-    @ParameterizedTest
-    @EnumSource(SessionMode.class)
-    void curlResumesTls13OnItsSecondConnection(SessionMode mode) throws Exception {
-        start(mode);
-        OpenSslClient.Result out = OpenSslClient.run(List.of("curl", "-sS", "--max-time", "30", "--cacert",
-                pki.caPem(dir).toString(), "--tlsv1.3", "--http1.1", "-H", "Connection: close", url(), url()));
-
-        assertEquals(2, out.output().lines().filter(l -> l.startsWith("protocol=TLSv1.3")).count(), out.output());
+    /** The counters after a client's two connections: one full handshake, then one resumed by {@code mechanism}. */
+    private void assertResumedOnce(String version, Mechanism mechanism) {
         MetricsSnapshot m = server.metrics();
-        assertEquals(1, m.requested(Mechanism.TLS13_PSK), m.toString());
-        assertEquals(1, m.hits(Mechanism.TLS13_PSK), m.toString());
-        assertEquals(1, m.handshakesFullByProtocol().get("TLSv1.3"), m.toString());
-        assertEquals(1, m.handshakesResumedByProtocol().get("TLSv1.3"), m.toString());
+        assertEquals(1, m.requested(mechanism), m.toString());
+        assertEquals(1, m.hits(mechanism), m.toString());
+        assertEquals(1, m.handshakesFull(), m.toString());
+        assertEquals(1, m.handshakesResumed(), m.toString());
+        assertEquals(1, m.handshakesResumedByProtocol().get("TLSv" + version), m.toString());
     }
 
-    @ParameterizedTest
-    @EnumSource(SessionMode.class)
-    void httpClientResumesTls13OnANewConnection(SessionMode mode) throws Exception {
+    private static long lines(OpenSslClient.Result out, String prefix) {
+        return out.output().lines().filter(l -> l.startsWith(prefix)).count();
+    }
+
+    /** Every resumption but TLS 1.2 in stateless mode, which curl cannot make (see below). */
+    static Stream<Arguments> curlResumptions() {
+        return resumptions().filter(a -> a.get()[2] != Mechanism.TICKET);
+    }
+
+    private OpenSslClient.Result curlTwice(String version) throws Exception {
+        return OpenSslClient.run(List.of("curl", "-sS", "-v", "--max-time", "30", "--cacert",
+                pki.caPem(dir).toString(), "--tlsv" + version, "--tls-max", version, "--http1.1",
+                "-H", "Connection: close", url(), url()));
+    }
+
+    @ParameterizedTest(name = "{0} TLS {1}")
+    @MethodSource("curlResumptions")
+    void curlResumesOnItsSecondConnection(SessionMode mode, String version, Mechanism mechanism) throws Exception {
+        start(mode);
+        OpenSslClient.Result out = curlTwice(version);
+
+        assertEquals(2, lines(out, "protocol=TLSv" + version), out.output());
+        // "re-using session ID" only says that curl offers the first connection's session; that the server took
+        // it shows in the certificate, which a resumed handshake does not send
+        assertEquals(1, lines(out, "* SSL re-using session ID"), out.output());
+        assertEquals(1, lines(out, "* TLSv" + version + " (IN), TLS handshake, Certificate (11)"), out.output());
+        assertResumedOnce(version, mechanism);
+    }
+
+    /**
+     * curl built on OpenSSL turns TLS 1.2 tickets off (its ClientHello carries no session_ticket extension), so in
+     * stateless mode, which keeps no sessions to find by ID, its TLS 1.2 session ID misses as unknown.
+     */
+    @Test
+    void curlCannotResumeTls12InStatelessMode() throws Exception {
+        start(SessionMode.STATELESS);
+        OpenSslClient.Result out = curlTwice("1.2");
+
+        assertEquals(1, lines(out, "* SSL re-using session ID"), out.output());
+        assertEquals(2, lines(out, "* TLSv1.2 (IN), TLS handshake, Certificate (11)"), out.output());
+        assertEquals(0, lines(out, "* TLSv1.2 (IN), TLS handshake, Newsession Ticket (4)"), out.output());
+        MetricsSnapshot m = server.metrics();
+        assertEquals(1, m.requested(Mechanism.SESSION_ID), m.toString());
+        assertEquals(1, m.misses(MissReason.UNKNOWN), m.toString());
+        assertEquals(0, m.requested(Mechanism.TICKET), m.toString());
+        assertEquals(2, m.handshakesFull(), m.toString());
+    }
+
+    @ParameterizedTest(name = "{0} TLS {1}")
+    @MethodSource("resumptions")
+    void gnutlsCliResumes(SessionMode mode, String version, Mechanism mechanism) throws Exception {
+        start(mode);
+        // --waitresumption: without it gnutls-cli waits for a TLS 1.3 ticket only a round trip plus 60 ms after
+        // the handshake, and resumes nothing when the server's first ticket comes later than that
+        OpenSslClient.Result out = OpenSslClient.run(List.of("gnutls-cli", "--resume", "--waitresumption",
+                "--x509cafile", pki.caPem(dir).toString(), "--priority", "NORMAL:-VERS-ALL:+VERS-TLS" + version,
+                "-p", Integer.toString(server.port()), "localhost"));
+
+        assertEquals(2, lines(out, "- Description: (TLS" + version + "-"), out.output());
+        assertTrue(out.output().contains("\n*** This is a resumed session"), server.metrics() + out.output());
+        assertResumedOnce(version, mechanism);
+    }
+
+    @ParameterizedTest(name = "{0} TLS {1}")
+    @MethodSource("resumptions")
+    void pythonResumesWithTheSessionOfItsFirstConnection(SessionMode mode, String version, Mechanism mechanism)
+            throws Exception {
+        start(mode);
+        OpenSslClient.Result out = OpenSslClient.run(List.of("python3", "-c", PYTHON_CLIENT,
+                Integer.toString(server.port()), pki.caPem(dir).toString(), "TLSv" + version.replace('.', '_')));
+
+        assertEquals(List.of("version=TLSv" + version + " session_reused=False",
+                "version=TLSv" + version + " session_reused=True"), out.output().lines().toList(), out.output());
+        assertResumedOnce(version, mechanism);
+    }
+
+    @ParameterizedTest(name = "{0} TLS {1}")
+    @MethodSource("resumptions")
+    void httpClientResumesOnANewConnection(SessionMode mode, String version, Mechanism mechanism) throws Exception {
         start(mode);
         SSLContext shared = pki.clientContext();
+        List<Long> created = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             // a client of its own each time, so a new connection; the SSLContext (and its session cache) is shared
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(shared)
-                    .sslParameters(new SSLParameters(null, new String[] {"TLSv1.3"}))
+                    .sslParameters(new SSLParameters(null, new String[] {"TLSv" + version}))
                     .connectTimeout(Duration.ofSeconds(10)).build();
-            String body = client.send(HttpRequest.newBuilder(URI.create(url())).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            assertTrue(body.contains("protocol=TLSv1.3"), body);
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(url())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(response.body().contains("protocol=TLSv" + version), response.body());
+            created.add(response.sslSession().orElseThrow().getCreationTime());
             client.close();
         }
-        MetricsSnapshot m = server.metrics();
-        assertEquals(1, m.hits(Mechanism.TLS13_PSK), m.toString());
-        assertEquals(1, m.handshakesResumed(), m.toString());
+        // JSSE gives a resumed session the creation time of the session it resumes; a full handshake a new one
+        assertEquals(created.get(0), created.get(1), "the second connection continues the first one's session");
+        assertResumedOnce(version, mechanism);
     }
 
     /**

@@ -97,6 +97,9 @@ class OpenSslClusterTest {
 
             assertEquals(1, b.metrics().hits(Mechanism.TLS13_PSK));
             assertEquals(1, b.metrics().hits(Mechanism.SESSION_ID));
+            // node b made no session of its own: both connections continued node a's
+            assertEquals(0, b.metrics().handshakesFull(), b.metrics().toString());
+            assertEquals(2, b.metrics().handshakesResumed(), b.metrics().toString());
         }
     }
 
@@ -111,6 +114,8 @@ class OpenSslClusterTest {
             }
             assertEquals(1, b.metrics().hits(Mechanism.TLS13_PSK));
             assertEquals(1, b.metrics().hits(Mechanism.TICKET));
+            assertEquals(0, b.metrics().handshakesFull(), b.metrics().toString());
+            assertEquals(2, b.metrics().handshakesResumed(), b.metrics().toString());
             assertEquals(0, rows(""), "stateless: no rows");
         }
     }

@@ -24,8 +24,8 @@ public final class DemoOptions {
             .option("--port", "N", "8443", "HTTPS port; 0 picks a free one", (o, v) -> o.port = port(v))
             .option("--data-dir", "DIR", "./data", "keeps the certificate and Tomcat's work files",
                     (o, v) -> o.dataDir = path(v))
-            .option("--protocols", "LIST", "TLSv1.2+TLSv1.3", "TLS versions offered; TLSv1.2 alone lets browsers"
-                    + " resume", (o, v) -> o.protocols = protocols(v))
+            .option("--protocols", "LIST", "TLSv1.2+TLSv1.3", "TLS versions offered; on the bc engine, TLSv1.2"
+                    + " alone lets browsers resume", (o, v) -> o.protocols = protocols(v))
             .option("--jdbc-url", "URL", null, "session database; a PostgreSQL URL shared by several demos makes a"
                     + " cluster (default: H2 in DATA_DIR/sessions)", (o, v) -> o.jdbcUrl = nonBlank(v))
             .option("--jdbc-user", "USER", null, "database user (default: sa for H2, postgres otherwise)",
@@ -36,6 +36,9 @@ public final class DemoOptions {
                     + " a random one, printed at startup)", (o, v) -> o.adminPassword = nonBlank(v))
             .option("--node", "NAME", null, "this server's name in a cluster, shown on each session (default: the"
                     + " host's name)", (o, v) -> o.node = nonBlank(v))
+            .option("--engine", "NAME", null, "TLS engine: openssl (resumes TLS 1.3 and 1.2; Java 22+ and libssl) or"
+                    + " bc (Bouncy Castle, pure Java; only TLS 1.2 resumes) (default: openssl where it can run, else"
+                    + " bc)", (o, v) -> o.engine = engine(v))
             .option("--cluster", "NAME", DEFAULT_CLUSTER, "the connector's resumptionName, the realm its sessions"
                     + " belong to: demos on one database resume each other's sessions only under the same name",
                     (o, v) -> o.cluster = nonBlank(v));
@@ -49,6 +52,7 @@ public final class DemoOptions {
     private @Nullable String node;
     private @Nullable String adminPassword;
     private String cluster = DEFAULT_CLUSTER;
+    private @Nullable String engine;
 
     private DemoOptions() {
     }
@@ -110,6 +114,11 @@ public final class DemoOptions {
         return cluster;
     }
 
+    /** @return the engine {@code --engine} names ({@code openssl} or {@code bc}), or null to let the demo choose */
+    public @Nullable String engine() {
+        return engine;
+    }
+
     /** @return this server's node name: the one given, or the host's name */
     public String node() {
         if (node != null) {
@@ -150,6 +159,14 @@ public final class DemoOptions {
         } catch (InvalidPathException e) {
             throw new IllegalArgumentException("not a path: " + e.getReason());
         }
+    }
+
+    private static String engine(String value) {
+        String name = value.strip();
+        if (!name.equals(DemoEngine.OPENSSL) && !name.equals(DemoEngine.BOUNCY_CASTLE)) {
+            throw new IllegalArgumentException("expected openssl or bc");
+        }
+        return name;
     }
 
     private static String protocols(String value) {

@@ -36,6 +36,7 @@ public final class DemoServer implements AutoCloseable {
     private final Http11NioResumptionProtocol protocol;
     private final Connector connector;
     private final DemoCertificate certificate;
+    private final DemoEngine engine;
     private final Path dataDir;
     private final String adminPassword;
     private final boolean adminPasswordGenerated;
@@ -45,11 +46,13 @@ public final class DemoServer implements AutoCloseable {
     public static final String ADMIN_USER = "admin";
 
     private DemoServer(Tomcat tomcat, Http11NioResumptionProtocol protocol, Connector connector,
-            DemoCertificate certificate, Path dataDir, String adminPassword, boolean adminPasswordGenerated) {
+            DemoCertificate certificate, DemoEngine engine, Path dataDir, String adminPassword,
+            boolean adminPasswordGenerated) {
         this.tomcat = tomcat;
         this.protocol = protocol;
         this.connector = connector;
         this.certificate = certificate;
+        this.engine = engine;
         this.dataDir = dataDir;
         this.adminPassword = adminPassword;
         this.adminPasswordGenerated = adminPasswordGenerated;
@@ -142,7 +145,8 @@ public final class DemoServer implements AutoCloseable {
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(baseDir.toString());
 
-        ResumptionSettings settings = ResumptionSettings.builder().build();
+        DemoEngine engine = DemoEngine.choose(options.engine());
+        ResumptionSettings settings = ResumptionSettings.builder().engine(engine.name()).build();
         Http11NioResumptionProtocol protocol = new Http11NioResumptionProtocol(settings);
         Connector connector = new Connector(protocol);
         connector.setPort(options.port());
@@ -178,13 +182,14 @@ public final class DemoServer implements AutoCloseable {
             standard.setClearReferencesRmiTargets(false);
             standard.setClearReferencesThreadLocals(false);
         }
-        Tomcat.addServlet(context, "status", new StatusServlet(protocol::resumption, certificate.sha256Fingerprint()));
+        Tomcat.addServlet(context, "status",
+                new StatusServlet(protocol::resumption, engine, certificate.sha256Fingerprint()));
         context.addServletMappingDecoded("", "status");
 
         String adminPassword = options.adminPassword() != null ? options.adminPassword() : randomPassword();
         mountAdminPage(tomcat, adminPassword);
 
-        DemoServer server = new DemoServer(tomcat, protocol, connector, certificate, dataDir, adminPassword,
+        DemoServer server = new DemoServer(tomcat, protocol, connector, certificate, engine, dataDir, adminPassword,
                 options.adminPassword() == null);
         try {
             tomcat.start();
@@ -234,6 +239,11 @@ public final class DemoServer implements AutoCloseable {
     /** @return the server certificate and where it is kept */
     public DemoCertificate certificate() {
         return certificate;
+    }
+
+    /** @return the connector's engine, and why the demo passed over the OpenSSL engine if it did */
+    DemoEngine engine() {
+        return engine;
     }
 
     /** @return the connector's Reprise implementation: counters, store, key ring */
@@ -287,6 +297,7 @@ public final class DemoServer implements AutoCloseable {
         if (certificate.passwordFileIsExposed()) {
             out.println("  warning:      " + certificate.passwordFile() + " is readable by other users; chmod 600 it");
         }
+        out.println("  engine:       " + engineNote());
         out.println("  TLS:          " + protocolsNote());
         out.println("  sessions:     " + sessionsNote());
         out.println("  JMX:          " + resumption().metricsName());
@@ -303,10 +314,17 @@ public final class DemoServer implements AutoCloseable {
                 + connector.getProperty("node");
     }
 
+    /** @return which engine runs, and the one line that says why when the demo passed over the OpenSSL engine */
+    String engineNote() {
+        String note = engine.name() + ", the " + engine.title();
+        return engine.whyNotOpenSsl() == null ? note
+                : note + ", because the OpenSSL engine cannot run here: " + engine.whyNotOpenSsl();
+    }
+
     private String protocolsNote() {
         String[] enabled = connector.findSslHostConfigs()[0].getEnabledProtocols();
         String list = enabled == null ? "?" : String.join(", ", enabled);
-        return list + (list.contains("TLSv1.3")
+        return list + (list.contains("TLSv1.3") && !engine.resumesTls13()
                 ? " (TLS 1.3 handshakes are always full on the Bouncy Castle engine; TLS 1.2 resumes)"
                 : "");
     }

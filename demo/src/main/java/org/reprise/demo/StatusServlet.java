@@ -25,7 +25,8 @@ import org.reprise.tomcat.ResumptionSslSupport;
  * {@code application/json}.
  *
  * <p>JSON keys: {@code protocol}, {@code cipherSuite}, {@code sessionId} (hex; null when the connection
- * has none), {@code resumed} (boolean), {@code httpProtocol}, {@code connector} (its JMX name) and
+ * has none), {@code resumed} (boolean), {@code httpProtocol}, {@code engine} (the connector's
+ * {@code resumptionEngine}: {@code openssl} or {@code bc}), {@code connector} (its JMX name) and
  * {@code metrics}, whose keys are those of {@link MetricsSnapshot}.
  */
 final class StatusServlet extends HttpServlet {
@@ -41,13 +42,16 @@ final class StatusServlet extends HttpServlet {
     /** Jackson, as the admin page writes its JSON: compact, one line, keys in insertion order. */
     private final transient ObjectMapper mapper = new ObjectMapper();
     private final String fingerprint;
+    private final transient DemoEngine engine;
 
     /**
      * @param resumption  the connector's Reprise implementation, asked on each request
+     * @param engine      the engine the connector runs on
      * @param fingerprint the server certificate's SHA-256 fingerprint
      */
-    StatusServlet(Supplier<ResumptionSslImplementation> resumption, String fingerprint) {
+    StatusServlet(Supplier<ResumptionSslImplementation> resumption, DemoEngine engine, String fingerprint) {
         this.resumption = resumption;
+        this.engine = engine;
         this.fingerprint = fingerprint;
     }
 
@@ -112,6 +116,7 @@ final class StatusServlet extends HttpServlet {
         body.put("sessionId", connection.sessionId());
         body.put("resumed", connection.resumed());
         body.put("httpProtocol", connection.httpProtocol());
+        body.put("engine", engine.name());
         body.put("connector", connector);
         body.put("metrics", counters);
         return mapper.writeValueAsString(body);
@@ -137,8 +142,8 @@ final class StatusServlet extends HttpServlet {
                 + ".muted{color:#5d6675}");
         out.println("</style></head><body>");
         out.println("<h1>Reprise demo</h1>");
-        out.println("<p class=\"muted\">Embedded Tomcat; TLS by Reprise's Bouncy Castle engine on connector <code>"
-                + esc(connector) + "</code>.</p>");
+        out.println("<p class=\"muted\">Embedded Tomcat; TLS by Reprise's " + esc(engine.title()) + " (<code>"
+                + esc(engine.name()) + "</code>) on connector <code>" + esc(connector) + "</code>.</p>");
 
         out.println("<h2>This connection</h2><table>");
         row(out, "TLS protocol", code(c.protocol()));
@@ -148,7 +153,7 @@ final class StatusServlet extends HttpServlet {
                 : "<span class=\"no\">no</span> (full handshake)");
         row(out, "HTTP", code(c.httpProtocol()));
         out.println("</table>");
-        if (Protocol.TLS_1_3.label().equals(c.protocol())) {
+        if (Protocol.TLS_1_3.label().equals(c.protocol()) && !engine.resumesTls13()) {
             out.println("<p class=\"note\">TLS 1.3 on the Bouncy Castle engine is always a full handshake: Bouncy "
                     + "Castle has no server-side TLS 1.3 resumption. A client's offer to resume is counted as "
                     + "requested <code>tls13_psk</code> and missed with reason <code>engine_unsupported</code>. "
@@ -194,14 +199,20 @@ final class StatusServlet extends HttpServlet {
 
         String hostPort = request.getServerName() + ":" + request.getServerPort();
         out.println("<h2>See a resumption</h2>");
-        out.println("<p>Two requests on two TLS 1.2 connections; the second resumes by session ID (curl turns "
-                + "session tickets off):</p>");
-        out.println("<pre>curl -sk --http1.1 --tlsv1.2 --tls-max 1.2 -H 'Accept: application/json' "
+        String version = engine.resumesTls13() ? "1.3" : "1.2";
+        String tlsOption = engine.resumesTls13() ? "--tlsv1.3" : "--tlsv1.2 --tls-max 1.2";
+        out.println("<p>Two requests on two TLS " + version + " connections; the second resumes"
+                + (engine.resumesTls13() ? "" : " by session ID (curl turns TLS 1.2 session tickets off)") + ":</p>");
+        out.println("<pre>curl -sk --http1.1 " + tlsOption + " -H 'Accept: application/json' "
                 + "-H 'Connection: close' -w '\\n' " + esc(url) + " " + esc(url) + "</pre>");
-        out.println("<p>By session ticket (RFC 5077): the second command prints <code>Reused, TLSv1.2</code>.</p>");
-        out.println("<pre>openssl s_client -connect " + esc(hostPort) + " -tls1_2 -sess_out s.pem &lt; /dev/null\n"
-                + "openssl s_client -connect " + esc(hostPort) + " -tls1_2 -sess_in s.pem &lt; /dev/null"
-                + " | grep -E '^(New|Reused)'</pre>");
+        // a TLS 1.3 ticket comes after the handshake: s_client must stay connected a moment to save it
+        String sClient = (engine.resumesTls13() ? "sleep 1 | " : "") + "openssl s_client -connect " + esc(hostPort)
+                + " -tls1_" + version.charAt(2);
+        String input = engine.resumesTls13() ? "" : " &lt; /dev/null";
+        out.println("<p>With OpenSSL's client" + (engine.resumesTls13() ? "" : ", by session ticket (RFC 5077)")
+                + ": the second command prints <code>Reused, TLSv" + version + "</code>.</p>");
+        out.println("<pre>" + sClient + " -sess_out s.pem" + input + "\n"
+                + sClient + " -sess_in s.pem" + input + " | grep -E '^(New|Reused)'</pre>");
         out.println("<p>The same page as JSON: send <code>Accept: application/json</code>. Counters are also in JMX "
                 + "as <code>" + esc(jmxName) + "</code>.</p>");
         out.println("<p class=\"muted\">Server certificate SHA-256: <code>" + esc(fingerprint) + "</code></p>");

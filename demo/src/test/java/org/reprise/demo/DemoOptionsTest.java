@@ -2,6 +2,7 @@ package org.reprise.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,6 +26,24 @@ class DemoOptionsTest {
         assertEquals(0, options.port());
         assertEquals(Path.of("/tmp/x"), options.dataDir());
         assertEquals("TLSv1.2", options.protocols());
+    }
+
+    @Test
+    void engineIsOpenSslOrBouncyCastleOrLeftToTheDemo() throws Exception {
+        assertNull(DemoOptions.parse().engine(), "no --engine: the demo chooses");
+        assertEquals("openssl", DemoOptions.parse("--engine", "openssl").engine());
+        assertEquals("bc", DemoOptions.parse("--engine=bc").engine());
+        assertEquals("bc", DemoOptions.parse("--engine", "openssl", "--engine", "bc").engine(), "the last one wins");
+        for (String bad : new String[] {"jsse", "OpenSSL", ""}) {
+            OptionParser.UsageException e = assertThrows(OptionParser.UsageException.class,
+                    () -> DemoOptions.parse("--engine=" + bad));
+            assertEquals(2, e.exitStatus());
+            assertEquals("bad value for --engine: '" + bad + "': expected openssl or bc", e.getMessage());
+        }
+        OptionParser.UsageException missing = assertThrows(OptionParser.UsageException.class,
+                () -> DemoOptions.parse("--engine"));
+        assertEquals("option --engine needs a value (NAME)", missing.getMessage());
+        assertTrue(DemoOptions.usage().contains("--engine NAME"), DemoOptions.usage());
     }
 
     @Test

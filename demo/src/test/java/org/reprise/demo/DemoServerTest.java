@@ -57,14 +57,12 @@ class DemoServerTest {
     @TempDir
     Path temp;
 
+    /** A demo on the Bouncy Castle engine, which most tests here are about, unless {@code extra} names another. */
     private DemoServer start(Path dataDir, String... extra) throws Exception {
-        String[] args = new String[4 + extra.length];
-        args[0] = "--port";
-        args[1] = "0";
-        args[2] = "--data-dir";
-        args[3] = dataDir.toString();
-        System.arraycopy(extra, 0, args, 4, extra.length);
-        return DemoServer.start(DemoOptions.parse(args));
+        List<String> args = new ArrayList<>(List.of("--port", "0", "--data-dir", dataDir.toString(),
+                "--engine", "bc"));
+        args.addAll(List.of(extra));
+        return DemoServer.start(DemoOptions.parse(args.toArray(String[]::new)));
     }
 
     /** An HttpClient that trusts exactly the demo's certificate, read from the data directory. */
@@ -209,6 +207,74 @@ class DemoServerTest {
             assertTrue(body.contains("session_id") && body.contains("engine_unsupported"), body);
             assertFalse(body.contains("<script"), body);
         }
+    }
+
+    @Test
+    void thePageNamesTheBouncyCastleEngine() throws Exception {
+        Path dataDir = temp.resolve("data");
+        try (DemoServer server = start(dataDir)) {
+            Map<String, Object> json = object(get(client(dataDir), server, "application/json").body().strip());
+            assertEquals("bc", json.get("engine"), json.toString());
+            String html = get(client(dataDir), server, "text/html").body();
+            assertTrue(html.contains("TLS by Reprise's Bouncy Castle engine (<code>bc</code>)"), html);
+            assertEquals("bc, the Bouncy Castle engine", server.engineNote(), "named, so no reason is given");
+        }
+    }
+
+    /** The OpenSSL engine runs where its jar, Java 22+ and libssl are (the demo's build on a JDK 22+). */
+    @Test
+    void thePageNamesTheOpenSslEngineAndTls13Resumes() throws Exception {
+        DemoEngine chosen = DemoEngine.choose(null);
+        assumeTrue(chosen.name().equals("openssl"), "the OpenSSL engine cannot run here: " + chosen.whyNotOpenSsl());
+        assumeTrue(ExternalCommand.available("openssl"), "openssl is not installed (bin/test installs it)");
+        Path dataDir = temp.resolve("data");
+        try (DemoServer server = start(dataDir, "--engine", "openssl")) {
+            Map<String, Object> json = object(get(client(dataDir), server, "application/json").body().strip());
+            assertEquals("openssl", json.get("engine"), json.toString());
+            String html = get(client(dataDir), server, "text/html").body();
+            assertTrue(html.contains("TLS by Reprise's OpenSSL engine (<code>openssl</code>)"), html);
+            assertTrue(html.contains("-tls1_3 -sess_out s.pem"), "the page shows a TLS 1.3 resumption: " + html);
+
+            String connect = "127.0.0.1:" + server.port();
+            Path session = temp.resolve("tls13.pem");
+            sClient13(connect, session, "-sess_out");
+            String resumed = sClient13(connect, session, "-sess_in");
+            assertTrue(resumed.contains("Reused, TLSv1.3"), resumed);
+            assertEquals(1, server.resumption().metrics().snapshot().hits(Mechanism.TLS13_PSK));
+        }
+    }
+
+    /** Without {@code --engine} the demo takes the OpenSSL engine where it runs, else Bouncy Castle's, saying why. */
+    @Test
+    void withoutEngineTheDemoChoosesAndSaysWhyWhenItIsBouncyCastle() throws Exception {
+        Path dataDir = temp.resolve("data");
+        try (DemoServer server = DemoServer.start(DemoOptions.parse("--port", "0", "--data-dir",
+                dataDir.toString()))) {
+            DemoEngine engine = server.engine();
+            Map<String, Object> json = object(get(client(dataDir), server, "application/json").body().strip());
+            assertEquals(engine.name(), json.get("engine"), json.toString());
+            java.io.ByteArrayOutputStream banner = new java.io.ByteArrayOutputStream();
+            server.printBanner(new java.io.PrintStream(banner, true, StandardCharsets.UTF_8));
+            List<String> engineLines = banner.toString(StandardCharsets.UTF_8).lines()
+                    .filter(l -> l.startsWith("  engine:")).toList();
+            assertEquals(1, engineLines.size(), banner.toString(StandardCharsets.UTF_8));
+            if (engine.name().equals("bc")) {
+                assertNotNull(engine.whyNotOpenSsl());
+                assertTrue(engineLines.get(0).contains("because the OpenSSL engine cannot run here: "
+                        + engine.whyNotOpenSsl()), engineLines.get(0));
+            } else {
+                assertEquals("  engine:       openssl, the OpenSSL engine", engineLines.get(0));
+            }
+        }
+    }
+
+    /** s_client over TLS 1.3; it stays connected a second so the ticket, sent after the handshake, is saved. */
+    private String sClient13(String connect, Path session, String sessionOption) throws Exception {
+        ExternalCommand.Result result = ExternalCommand.run(temp, COMMAND_TIMEOUT, List.of("sh", "-c",
+                "sleep 1 | openssl s_client -connect " + connect + " -servername localhost -tls1_3 " + sessionOption
+                        + " " + session));
+        assertTrue(result.stdout().contains("Cipher is"), result.describe());
+        return result.stdout();
     }
 
     @Test

@@ -4,7 +4,10 @@
 java_feature() {
   local version
   version="$("$1" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2}')"
-  [[ "${version%%.*}" =~ ^[0-9]+$ ]] && printf '%s\n' "${version%%.*}"
+  version="${version%%.*}"
+  if [[ "$version" =~ ^[0-9]+$ ]]; then
+    printf '%s\n' "$version"
+  fi
 }
 
 # find_jdk22 [HOME...]: prints the first JDK 22 or later among REPRISE_JDK22_HOME, the HOMEs given, and the

@@ -26,7 +26,7 @@ import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import org.apache.tomcat.util.net.SSLHostConfigCertificate;
-import org.apache.tomcat.util.net.openssl.panama.OpenSSLContext;
+import org.reprise.engine.openssl.OpenSslContexts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -276,7 +276,7 @@ class OpenSslClientsTest {
         }
         SSLHostConfigCertificate certificate = server.connector(0).findSslHostConfigs()[0].getCertificates()
                 .iterator().next();
-        MemorySegment ctx = ((OpenSSLContext) certificate.getSslContext()).getSSLContext();
+        MemorySegment ctx = OpenSslContexts.sslCtx(certificate.getSslContext());
         MetricsSnapshot m = server.metrics();
 
         assertEquals(4, m.handshakesResumed(), m.toString());

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (RFC 5077, 3.4), and Tomcat reports the session's ID as {@code ssl_session_id}: the client could make the web
  * application see another client's ID. The session must report an ID of the server's own.
  *
- * <p>Removal is not at stake on this engine: Tomcat's OpenSSL session ignores {@code invalidate()}, and
+ * <p>Removal is not at stake on this engine: OpenSSL's sessions are not removed by {@code invalidate()}, and
  * sessions resumed from tickets are never removed from the store.
  */
 class OpenSslTicketSessionIdTest {

@@ -17,7 +17,7 @@ import org.reprise.core.metrics.ResumptionMetrics;
  * Tomcat's entry point to Reprise: name this class as a connector's {@code sslImplementationName} and
  * its TLS handshakes run on a Reprise engine, which resumes sessions under Reprise's control and counts
  * every resumption asked for, granted or refused: by default the Bouncy Castle engine (TLS 1.2 resumption
- * by session ID and by ticket), or, with {@code resumptionEngine="openssl"}, Tomcat's OpenSSL with
+ * by session ID and by ticket), or, with {@code resumptionEngine="openssl"}, Reprise's own engine over OpenSSL 3 with
  * Reprise's callbacks (TLS 1.2 and TLS 1.3 resumption; see {@link EngineProvider}).
  *
  * <p>Tomcat makes one instance per connector. With a plain Tomcat protocol the connector gets

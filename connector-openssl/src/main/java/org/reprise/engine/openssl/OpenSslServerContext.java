@@ -20,7 +20,6 @@ import java.util.BitSet;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -36,7 +35,6 @@ import org.apache.tomcat.util.net.SSLContext;
 import org.apache.tomcat.util.net.SSLHostConfig;
 import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 import org.apache.tomcat.util.net.SSLUtilBase;
-import org.apache.tomcat.util.net.openssl.ciphers.Group;
 import org.jspecify.annotations.Nullable;
 import org.reprise.tomcat.ClientAuthPolicy;
 import org.reprise.tomcat.ConnectorBinding;
@@ -130,8 +128,9 @@ public final class OpenSslServerContext implements SSLContext {
                 check((int) NativeSsl.SSL_CTX_set_ciphersuites.invokeExact(ctx,
                         arena.allocateFrom(host.getCipherSuites())) == 1, "cipherSuites=\"" + host.getCipherSuites() + "\"");
             }
-            if (host.getGroupList() != null && !host.getGroupList().isEmpty()) {
-                String groups = host.getGroupList().stream().map(Group::toString).collect(Collectors.joining(":"));
+            String configured = host.getGroups();
+            if (configured != null && !configured.isBlank()) {
+                String groups = String.join(":", configured.trim().split("\\s*[,:]\\s*"));
                 check(ctrl(NativeSsl.SSL_CTRL_SET_GROUPS_LIST, 0, arena.allocateFrom(groups)) == 1,
                         "groups=\"" + groups + "\"");
             }

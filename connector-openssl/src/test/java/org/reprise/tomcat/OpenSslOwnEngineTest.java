@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -18,6 +22,7 @@ import java.util.function.Consumer;
 import javax.net.ssl.SSLSocket;
 import org.apache.tomcat.util.net.SSLContext;
 import org.apache.tomcat.util.net.SSLHostConfig;
+import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -96,6 +101,32 @@ class OpenSslOwnEngineTest {
         assertTrue(h2.output().contains("http=HTTP/2.0"), h2.output());
         assertTrue(h11.output().contains("http=HTTP/1.1"), h11.output());
         assertTrue(alpn.output().contains("ALPN protocol: h2"), alpn.output());
+    }
+
+    /** One host with an RSA and an EC certificate: Tomcat picks the context by what the client can verify. */
+    @Test
+    void rsaAndEcCertificatesServeOneHost() throws Exception {
+        Path rsaStore = pki.pkcs12(dir, "localhost-rsa", pki.server("localhost", true));
+        start(h -> {
+            SSLHostConfigCertificate rsa = new SSLHostConfigCertificate(h, SSLHostConfigCertificate.Type.RSA);
+            rsa.setCertificateKeystoreFile(rsaStore.toString());
+            rsa.setCertificateKeystorePassword(TestPki.PASSWORD);
+            rsa.setCertificateKeystoreType("PKCS12");
+            h.addCertificate(rsa);
+        });
+        for (String[] client : List.of(new String[] {"-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256", "RSA"},
+                new String[] {"-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256", "EC"},
+                new String[] {"-tls1_3", "-sigalgs", "rsa_pss_rsae_sha256", "RSA"},
+                new String[] {"-tls1_3", "-sigalgs", "ecdsa_secp256r1_sha256", "EC"})) {
+            OpenSslClient.Result out = OpenSslClient.run(List.of("openssl", "s_client", "-connect",
+                    "127.0.0.1:" + server.port(), "-servername", "localhost", "-showcerts", client[0], client[1],
+                    client[2]));
+            assertTrue(out.protocolLine().startsWith("New, TLSv1."), String.join(" ", client) + ": " + out.output());
+            String pem = out.output().substring(out.output().indexOf("-----BEGIN CERTIFICATE-----"));
+            X509Certificate served = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+            assertEquals(client[3], served.getPublicKey().getAlgorithm(), String.join(" ", client));
+        }
     }
 
     @Test

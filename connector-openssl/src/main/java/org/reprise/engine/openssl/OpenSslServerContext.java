@@ -253,8 +253,8 @@ public final class OpenSslServerContext implements SSLContext {
         for (X509Certificate issuer : issuers) {
             MemorySegment x509 = x509(arena, issuer);
             try {
-                // both take their own reference; a duplicate in the store is harmless
-                int added = (int) NativeSsl.X509_STORE_add_cert.invokeExact(store, x509);
+                // both take their own reference; the store refuses only a duplicate, which is harmless
+                int unused = (int) NativeSsl.X509_STORE_add_cert.invokeExact(store, x509);
                 check((int) NativeSsl.SSL_CTX_add_client_CA.invokeExact(ctx, x509) == 1, "a trusted issuer");
             } finally {
                 NativeSsl.X509_free.invokeExact(x509);

@@ -171,7 +171,9 @@ final class OpenSslEngine extends SSLEngine {
             if (dst.remaining() < Math.min(pending, PACKET_SIZE)) {
                 return new SSLEngineResult(Status.BUFFER_OVERFLOW, status(false), 0, 0);
             }
-            return new SSLEngineResult(Status.OK, status(true), 0, drainOutput(dst));
+            int produced = drainOutput(dst);
+            // the status after the drain: FINISHED once the last of the handshake is out
+            return new SSLEngineResult(Status.OK, status(true), 0, produced);
         }
         if (!handshakeDone) {
             return new SSLEngineResult(Status.OK, status(true), 0, 0);
@@ -188,7 +190,8 @@ final class OpenSslEngine extends SSLEngine {
             return new SSLEngineResult(Status.BUFFER_OVERFLOW, status(false), 0, 0);
         }
         int written = write(srcs, offset, length, chunk);
-        return new SSLEngineResult(Status.OK, status(true), written, drainOutput(dst));
+        int produced = drainOutput(dst);
+        return new SSLEngineResult(Status.OK, status(true), written, produced);
     }
 
     private int write(ByteBuffer[] srcs, int offset, int length, int chunk) throws SSLException {

@@ -3,7 +3,7 @@
  * connection's native memory costs, and what a connection then costs as the number of platform threads grows.
  * FFM API only, no Tomcat, no OpenSSL. Single-file program for JDK 22+ (measured on JDK 25):
  *
- *   java bench/src/ffm/PausePerConnection.java <mode> <platformThreads> [busyThreads] [seconds]
+ *   java --enable-native-access=ALL-UNNAMED bench/src/ffm/PausePerConnection.java <mode> <platformThreads> [busyThreads] [seconds]
  *
  * One "connection" thread runs the per-connection work of <mode> in a loop while <platformThreads> other
  * platform threads are alive and parked (and [busyThreads] more spin), as a servlet container's idle pool does.
@@ -21,7 +21,7 @@
  *
  * It counts jdk.ExecuteVMOperation events of JFR (started in-process, threshold 0) whose operation is
  * HandshakeAllThreads, and says which thread asked for them. Run with -Xlog:handshake to see each
- * handshake's name too (closing a shared arena shows as "CloseScope").
+ * handshake's name too (closing a shared arena shows as "CloseScopedMemory").
  */
 
 import java.lang.foreign.Arena;

@@ -1,7 +1,7 @@
 package org.reprise.tomcat;
 
-import org.reprise.core.ResumptionContext;
 import org.reprise.core.admin.TicketKeyView;
+import org.reprise.core.internal.ResumptionContext;
 import org.reprise.core.metrics.MetricsSnapshot;
 import org.reprise.core.session.SessionId;
 import org.reprise.core.ticket.TicketKey;
@@ -14,8 +14,7 @@ import org.reprise.core.ticket.TicketKey;
  * <p>Thread-safe: any thread may call any method at any time, also while handshakes run. A purge or a
  * retirement runs against the connector's session and ticket key stores, so with {@code store="jdbc"} it
  * waits for the database; it does not stop a connection already established. The first call before the
- * connector has started makes its store and key ring, as {@link ResumptionSslImplementation#resumptionContext()}
- * does.
+ * connector has started makes its store and key ring.
  */
 public final class ConnectorAdmin {
 

@@ -9,8 +9,8 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
+import org.reprise.core.internal.store.AttributeValues;
 import org.reprise.core.metrics.ResumptionMetrics;
-import org.reprise.core.store.AttributeValues;
 import org.reprise.core.store.ResumptionStores;
 import org.reprise.core.store.StoreProvider;
 

@@ -2,7 +2,7 @@ package org.reprise.tomcat;
 
 import java.time.Duration;
 import org.apache.tomcat.util.net.SSLHostConfig;
-import org.reprise.core.ResumptionContext;
+import org.reprise.core.internal.ResumptionContext;
 
 /**
  * What a connector hands the engine that runs its handshakes: its settings and its resumption state.

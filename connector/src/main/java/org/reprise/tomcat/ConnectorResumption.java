@@ -12,15 +12,14 @@ import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 import org.apache.tomcat.util.net.SSLHostConfig;
 import org.jspecify.annotations.Nullable;
-import org.reprise.core.ResumptionContext;
 import org.reprise.core.admin.JmxNames;
+import org.reprise.core.internal.ResumptionContext;
+import org.reprise.core.internal.ticket.TicketSealer;
 import org.reprise.core.metrics.ResumptionMetrics;
 import org.reprise.core.session.MemorySessionStore;
 import org.reprise.core.session.SessionStore;
-import org.reprise.core.ticket.MemoryTicketKeyStore;
 import org.reprise.core.ticket.TicketKeyRing;
 import org.reprise.core.ticket.TicketKeyStore;
-import org.reprise.core.ticket.TicketSealer;
 
 /**
  * The resumption state of one connector: its counters (registered in JMX), and, made once every
@@ -160,11 +159,7 @@ final class ConnectorResumption implements ConnectorBinding {
         SessionStore store = settings.sessionStore() != null ? settings.sessionStore()
                 : new MemorySessionStore(largestCacheSize > 0 ? largestCacheSize : DEFAULT_CACHE_SIZE, settings.clock());
         Duration lifetime = longestTimeout.isZero() ? DEFAULT_TIMEOUT : longestTimeout;
-        TicketKeyStore keyStore = settings.ticketKeyStore() != null ? settings.ticketKeyStore()
-                : new MemoryTicketKeyStore();
-        TicketKeyRing ring = settings.ticketKeyRing() != null ? settings.ticketKeyRing()
-                : new TicketKeyRing(settings.ticketKeyRotation(), lifetime, settings.clock(), random,
-                        key -> metrics.keyRotated(), keyStore);
+        TicketKeyRing ring = settings.ticketKeyRing() != null ? settings.ticketKeyRing() : newRing(lifetime);
         ResumptionContext created = new ResumptionContext(store, ring, new TicketSealer(ring, random), metrics,
                 settings.clock(), settings.node(), name);
         boolean ready;
@@ -194,6 +189,15 @@ final class ConnectorResumption implements ConnectorBinding {
         ring.encryptionKey();
         maintenance = new Maintenance(created, name, settings.sweepInterval());
         return created;
+    }
+
+    /** A ring of the connector's own, over the key store of the settings or else over keys in memory. */
+    private TicketKeyRing newRing(Duration lifetime) {
+        TicketKeyStore keyStore = settings.ticketKeyStore();
+        TicketKeyRing.RotationListener counted = key -> metrics.keyRotated();
+        return keyStore == null
+                ? new TicketKeyRing(settings.ticketKeyRotation(), lifetime, settings.clock(), random, counted)
+                : new TicketKeyRing(settings.ticketKeyRotation(), lifetime, settings.clock(), random, counted, keyStore);
     }
 
     /**

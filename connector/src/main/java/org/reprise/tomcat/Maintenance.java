@@ -6,7 +6,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
-import org.reprise.core.ResumptionContext;
+import org.reprise.core.internal.ResumptionContext;
 
 /**
  * The background work of one connector, on one daemon thread: refreshing the ticket key ring every

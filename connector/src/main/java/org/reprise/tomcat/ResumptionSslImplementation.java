@@ -9,8 +9,8 @@ import org.apache.tomcat.util.net.SSLImplementation;
 import org.apache.tomcat.util.net.SSLSupport;
 import org.apache.tomcat.util.net.SSLUtil;
 import org.jspecify.annotations.Nullable;
-import org.reprise.core.ResumptionContext;
 import org.reprise.core.admin.JmxNames;
+import org.reprise.core.internal.ResumptionContext;
 import org.reprise.core.metrics.ResumptionMetrics;
 
 /**
@@ -68,16 +68,18 @@ public class ResumptionSslImplementation extends SSLImplementation {
         return resumption().metrics();
     }
 
-    /**
-     * @return this connector's administration: purge sessions, retire ticket keys, read counters; what
-     *         embedding code should use rather than the store and ring of {@link #resumptionContext()}
-     */
+    /** @return this connector's administration: purge sessions, retire ticket keys, read counters */
     public ConnectorAdmin admin() {
         return resumption().admin();
     }
 
-    /** @return this connector's session store, key ring and counters (made on first call) */
-    public ResumptionContext resumptionContext() {
+    /**
+     * Not API (its type is Reprise's machinery): for the protocol classes, which make the store and ring at
+     * startup, and for tests in this package.
+     *
+     * @return this connector's session store, key ring and counters (made on first call)
+     */
+    ResumptionContext resumptionContext() {
         return resumption().context();
     }
 

@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
-import org.reprise.core.policy.ServerNames;
+import org.reprise.core.internal.policy.ServerNames;
 
 /**
  * What a session is bound to, sealed inside it as OpenSSL's ticket application data: in a ticket (stateless

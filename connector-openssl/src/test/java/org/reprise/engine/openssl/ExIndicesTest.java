@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.BitSet;
 import org.apache.tomcat.util.net.SSLHostConfig;
 import org.junit.jupiter.api.Test;
-import org.reprise.core.ResumptionContext;
+import org.reprise.core.internal.ResumptionContext;
 import org.reprise.tomcat.ConnectorBinding;
 import org.reprise.tomcat.ResumptionSettings;
 

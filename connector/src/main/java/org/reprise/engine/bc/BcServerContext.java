@@ -17,7 +17,7 @@ import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.TlsCertificate;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 import org.jspecify.annotations.Nullable;
-import org.reprise.core.ResumptionContext;
+import org.reprise.core.internal.ResumptionContext;
 
 /**
  * Everything the engines of one server certificate share: the key and chain, the trust manager for

@@ -35,19 +35,19 @@ import org.bouncycastle.tls.crypto.TlsCryptoParameters;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaDefaultTlsCredentialedSigner;
 import org.bouncycastle.util.Integers;
 import org.jspecify.annotations.Nullable;
+import org.reprise.core.internal.policy.Binding;
+import org.reprise.core.internal.policy.Offer;
+import org.reprise.core.internal.policy.ResumptionPolicy;
+import org.reprise.core.internal.policy.ServerNames;
+import org.reprise.core.internal.session.SessionRecordCodec;
+import org.reprise.core.internal.ticket.TicketSealer;
 import org.reprise.core.metrics.Mechanism;
 import org.reprise.core.metrics.MissReason;
 import org.reprise.core.metrics.Protocol;
 import org.reprise.core.metrics.ResumptionMetrics;
-import org.reprise.core.policy.Binding;
-import org.reprise.core.policy.Offer;
-import org.reprise.core.policy.ResumptionPolicy;
-import org.reprise.core.policy.ServerNames;
 import org.reprise.core.session.SessionId;
 import org.reprise.core.session.SessionLifetime;
 import org.reprise.core.session.SessionRecord;
-import org.reprise.core.session.SessionRecordCodec;
-import org.reprise.core.ticket.TicketSealer;
 
 /**
  * The Bouncy Castle {@code TlsServer} of one connection: picks credentials, checks client certificates,

@@ -13,18 +13,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLEngineResult.Status;
+import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.reprise.core.ResumptionContext;
+import org.reprise.core.internal.ResumptionContext;
+import org.reprise.core.internal.ticket.TicketSealer;
 import org.reprise.core.metrics.ResumptionMetrics;
 import org.reprise.core.session.MemorySessionStore;
 import org.reprise.core.ticket.TicketKeyRing;
-import org.reprise.core.ticket.TicketSealer;
 import org.reprise.tomcat.TestPki;
 
 /**

@@ -2,7 +2,7 @@ package org.reprise.core.metrics;
 
 /**
  * Why a requested resumption ended in a full handshake. The reasons from {@link #REALM_MISMATCH} to
- * {@link #AUTH_EXPIRED} are the rules of {@link org.reprise.core.policy.ResumptionPolicy}: a session found but
+ * {@link #AUTH_EXPIRED} are the rules of Reprise's one resumption policy: a session found but
  * not accepted, because it would not have been accepted fresh.
  */
 public enum MissReason {

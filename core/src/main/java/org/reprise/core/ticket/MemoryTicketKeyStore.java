@@ -4,12 +4,12 @@ import java.util.List;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /** Ticket keys in this JVM's memory only: the default, for a single node. Thread-safe. */
-public final class MemoryTicketKeyStore implements TicketKeyStore {
+final class MemoryTicketKeyStore implements TicketKeyStore {
 
     private final ConcurrentSkipListMap<Long, TicketKey> keys = new ConcurrentSkipListMap<>();
 
     /** An empty store. */
-    public MemoryTicketKeyStore() {
+    MemoryTicketKeyStore() {
     }
 
     @Override

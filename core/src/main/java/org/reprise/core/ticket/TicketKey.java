@@ -12,7 +12,7 @@ import javax.crypto.spec.SecretKeySpec;
  * {@link #encryptUntil()} and opens tickets until {@link #decryptUntil()}.
  *
  * <p>Immutable. The name travels in every ticket in clear and is not secret; the key bytes never
- * appear in {@link #toString()} and are only handed out as a {@link SecretKey} for the cipher.
+ * appear in {@link #toString()} and are only handed out, as a copy, by {@link #keyBytes()}.
  */
 public final class TicketKey {
 
@@ -78,14 +78,6 @@ public final class TicketKey {
     /** Whether {@code other} is this key, possibly another instance of it loaded from a store. */
     boolean sameKey(TicketKey other) {
         return generation == other.generation && Arrays.equals(name, other.name);
-    }
-
-    void writeName(byte[] target, int offset) {
-        System.arraycopy(name, 0, target, offset, NAME_LENGTH);
-    }
-
-    SecretKey secretKey() {
-        return key;
     }
 
     /**

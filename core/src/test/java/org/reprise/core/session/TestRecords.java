@@ -7,15 +7,15 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /** Builds session records for tests, with every required field set to a plausible value. */
-final class TestRecords {
+public final class TestRecords {
 
     /** The secret state every record starts with: easy to spot in a string that leaks it. */
-    static final String SECRET_TEXT = "TOPSECRET";
+    public static final String SECRET_TEXT = "TOPSECRET";
     /** The realm of every record made here. */
-    static final String REALM = "test-realm";
+    public static final String REALM = "test-realm";
 
     /** How long after {@code created} a record from {@link #record} expires. */
-    static final Duration LIFETIME = Duration.ofHours(1);
+    public static final Duration LIFETIME = Duration.ofHours(1);
 
     private TestRecords() {
     }
@@ -24,7 +24,7 @@ final class TestRecords {
      * @param n any non-negative number
      * @return an 8-byte session ID whose hexadecimal form sorts like {@code n}
      */
-    static SessionId id(long n) {
+    public static SessionId id(long n) {
         return SessionId.of(ByteBuffer.allocate(Long.BYTES).putLong(n).array());
     }
 
@@ -34,7 +34,7 @@ final class TestRecords {
      *
      * @return now, truncated to milliseconds
      */
-    static Instant now() {
+    public static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.MILLIS);
     }
 
@@ -43,7 +43,7 @@ final class TestRecords {
      * @param created when the session was made; it expires {@link #LIFETIME} later
      * @return a builder for a TLS 1.2 session with no optional fields set
      */
-    static SessionRecord.Builder record(long n, Instant created) {
+    public static SessionRecord.Builder record(long n, Instant created) {
         return SessionRecord.builder()
                 .id(id(n))
                 .realm(REALM)

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.reprise.core.MutableClock;
+import org.reprise.core.internal.ticket.TicketSealer;
 
 /** Two nodes' rings over one key store, with clocks a few seconds apart: no leader, no disagreement. */
 class SharedTicketKeyRingTest {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.reprise.core.MutableClock;
+import org.reprise.core.internal.ticket.TicketSealer;
 
 /**
  * When the ring reaches its key store: never on the handshake ({@link TicketKeyRing#encryptionKey()},

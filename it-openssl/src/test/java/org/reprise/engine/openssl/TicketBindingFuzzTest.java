@@ -10,7 +10,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.time.Instant;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
-import org.reprise.core.policy.ServerNames;
+import org.reprise.core.internal.policy.ServerNames;
 
 /**
  * Junk against the OpenSSL engine's decoder of the binding sealed in a ticket (OpenSSL's ticket application

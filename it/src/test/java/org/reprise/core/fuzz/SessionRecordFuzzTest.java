@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.reprise.core.internal.session.SessionRecordCodec;
 import org.reprise.core.session.SessionRecord;
-import org.reprise.core.session.SessionRecordCodec;
 
 /**
  * Junk against the session-record codec (ticket plaintexts and stored rows go through it): either a clean

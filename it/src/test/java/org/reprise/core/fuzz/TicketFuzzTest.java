@@ -10,8 +10,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import org.reprise.core.internal.ticket.TicketSealer;
 import org.reprise.core.ticket.TicketKeyRing;
-import org.reprise.core.ticket.TicketSealer;
 
 /**
  * Junk tickets against the ticket opener: raw bytes, bytes behind the name of a live key (so that they reach

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
+import org.reprise.core.internal.store.AttributeValues;
 import org.reprise.core.metrics.ResumptionMetrics;
-import org.reprise.core.store.AttributeValues;
 import org.reprise.core.store.StoreProvider;
 
 /**

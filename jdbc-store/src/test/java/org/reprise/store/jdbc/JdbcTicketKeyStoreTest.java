@@ -31,11 +31,11 @@ import java.util.logging.LogRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.reprise.core.internal.ticket.TicketSealer;
 import org.reprise.core.metrics.ResumptionMetrics;
 import org.reprise.core.ticket.TicketKey;
 import org.reprise.core.ticket.TicketKeyRing;
 import org.reprise.core.ticket.TicketKeyStore;
-import org.reprise.core.ticket.TicketSealer;
 
 class JdbcTicketKeyStoreTest {
 

@@ -17,7 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
-import org.reprise.core.store.AttributeValues;
+import org.reprise.core.internal.store.AttributeValues;
 
 /**
  * The tables of docs/SETTINGS.md, read for the tests that hold them to the code: under each {@code ## heading},

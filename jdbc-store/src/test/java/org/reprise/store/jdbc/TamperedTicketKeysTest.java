@@ -23,11 +23,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.reprise.core.internal.ticket.TicketSealer;
 import org.reprise.core.metrics.ResumptionMetrics;
 import org.reprise.core.ticket.TicketKey;
 import org.reprise.core.ticket.TicketKeyRing;
 import org.reprise.core.ticket.TicketKeyStore;
-import org.reprise.core.ticket.TicketSealer;
 
 /**
  * Someone who can write to the ticket keys table but has no data key rewrites a key's times: made earlier,

@@ -1,4 +1,4 @@
-package org.reprise.core.policy;
+package org.reprise.core.internal.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

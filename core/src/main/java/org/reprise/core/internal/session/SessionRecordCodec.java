@@ -1,4 +1,4 @@
-package org.reprise.core.session;
+package org.reprise.core.internal.session;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -10,6 +10,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import org.reprise.core.session.SessionId;
+import org.reprise.core.session.SessionRecord;
 
 /**
  * A compact, versioned binary form of a {@link SessionRecord}, including its secret state: what goes

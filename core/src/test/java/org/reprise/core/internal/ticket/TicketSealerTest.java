@@ -1,4 +1,4 @@
-package org.reprise.core.ticket;
+package org.reprise.core.internal.ticket;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,8 +12,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
-import org.reprise.core.metrics.MissReason;
 import org.reprise.core.MutableClock;
+import org.reprise.core.metrics.MissReason;
+import org.reprise.core.ticket.TicketKey;
+import org.reprise.core.ticket.TicketKeyRing;
 
 class TicketSealerTest {
 

@@ -1,4 +1,4 @@
-package org.reprise.core.store;
+package org.reprise.core.internal.store;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

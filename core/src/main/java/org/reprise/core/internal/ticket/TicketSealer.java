@@ -1,13 +1,17 @@
-package org.reprise.core.ticket;
+package org.reprise.core.internal.ticket;
 
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Objects;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 import org.reprise.core.metrics.MissReason;
+import org.reprise.core.ticket.TicketKey;
+import org.reprise.core.ticket.TicketKeyRing;
 
 /**
  * Seals session state into tickets and opens them again, with AES-256-GCM under the keys of a
@@ -77,13 +81,13 @@ public final class TicketSealer {
     public byte[] seal(byte[] plaintext) {
         TicketKey key = ring.encryptionKey();
         byte[] ticket = new byte[OVERHEAD + plaintext.length];
-        key.writeName(ticket, 0);
+        System.arraycopy(key.name(), 0, ticket, 0, TicketKey.NAME_LENGTH);
         byte[] nonce = new byte[NONCE_LENGTH];
         random.nextBytes(nonce);
         System.arraycopy(nonce, 0, ticket, TicketKey.NAME_LENGTH, NONCE_LENGTH);
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, key.secretKey(), new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.init(Cipher.ENCRYPT_MODE, secretKey(key), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(ticket, 0, TicketKey.NAME_LENGTH);
             cipher.doFinal(plaintext, 0, plaintext.length, ticket, TicketKey.NAME_LENGTH + NONCE_LENGTH);
         } catch (GeneralSecurityException e) {
@@ -109,7 +113,7 @@ public final class TicketSealer {
         }
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, key.secretKey(),
+            cipher.init(Cipher.DECRYPT_MODE, secretKey(key),
                     new GCMParameterSpec(TAG_BITS, ticket, TicketKey.NAME_LENGTH, NONCE_LENGTH));
             cipher.updateAAD(ticket, 0, TicketKey.NAME_LENGTH);
             int start = TicketKey.NAME_LENGTH + NONCE_LENGTH;
@@ -118,6 +122,16 @@ public final class TicketSealer {
             return new Opened.Refused(MissReason.TICKET_INVALID);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-256-GCM is not available in this JVM", e);
+        }
+    }
+
+    /** The key for the cipher, made from a copy of its bytes that is wiped at once. */
+    private static SecretKeySpec secretKey(TicketKey key) {
+        byte[] bytes = key.keyBytes();
+        try {
+            return new SecretKeySpec(bytes, "AES");
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
         }
     }
 }

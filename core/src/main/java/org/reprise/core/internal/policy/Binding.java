@@ -1,4 +1,4 @@
-package org.reprise.core.policy;
+package org.reprise.core.internal.policy;
 
 import java.time.Instant;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package org.reprise.core.session;
+package org.reprise.core.internal.session;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.reprise.core.session.SessionRecordCodec.MalformedRecordException;
+import org.reprise.core.internal.session.SessionRecordCodec.MalformedRecordException;
+import org.reprise.core.session.SessionId;
+import org.reprise.core.session.SessionRecord;
+import org.reprise.core.session.TestRecords;
 
 class SessionRecordCodecTest {
 

@@ -1,12 +1,12 @@
-package org.reprise.core;
+package org.reprise.core.internal;
 
 import java.time.Clock;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
+import org.reprise.core.internal.ticket.TicketSealer;
 import org.reprise.core.metrics.ResumptionMetrics;
 import org.reprise.core.session.SessionStore;
 import org.reprise.core.ticket.TicketKeyRing;
-import org.reprise.core.ticket.TicketSealer;
 
 /**
  * What an engine needs to resume sessions for one connector: where sessions are kept, the ticket keys

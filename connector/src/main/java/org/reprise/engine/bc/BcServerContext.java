@@ -26,7 +26,7 @@ import org.reprise.core.internal.ResumptionContext;
  *
  * <p>Cryptography goes through the JVM's own providers where they can (see {@code ServerCrypto}).
  */
-public final class BcServerContext {
+final class BcServerContext {
 
     /** The protocols the engine speaks, in JSSE's spelling. */
     public static final List<String> SUPPORTED_PROTOCOLS = List.of("TLSv1.2", "TLSv1.3");

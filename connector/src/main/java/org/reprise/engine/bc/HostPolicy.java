@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param clientAuthPolicy      the fingerprint of the host's client-certificate policy (verification mode and
  *                              trust anchors); a session resumes only where it is the same as when it was made
  */
-public record HostPolicy(String hostConfig, Duration sessionTimeout, boolean ticketsEnabled,
+record HostPolicy(String hostConfig, Duration sessionTimeout, boolean ticketsEnabled,
         boolean allowLegacyResumption, byte[] clientAuthPolicy) {
 
     /** Checks the values and copies the fingerprint, so that the policy stays immutable. */

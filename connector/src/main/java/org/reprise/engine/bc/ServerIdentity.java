@@ -10,7 +10,7 @@ import java.util.List;
  * @param privateKey an RSA or EC private key
  * @param chain      the certificate chain, leaf first; not empty
  */
-public record ServerIdentity(PrivateKey privateKey, List<X509Certificate> chain) {
+record ServerIdentity(PrivateKey privateKey, List<X509Certificate> chain) {
 
     /** Checks the chain and freezes it. */
     public ServerIdentity {

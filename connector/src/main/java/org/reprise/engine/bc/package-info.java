@@ -5,8 +5,9 @@
  * always full: Bouncy Castle has no server-side TLS 1.3 resumption, and a TLS 1.3 client's offer to
  * resume is counted as missed with reason {@code engine_unsupported}.
  *
- * <p>Nothing here knows Tomcat; {@code org.reprise.tomcat} configures it through
- * {@link org.reprise.engine.bc.BcServerContext}.
+ * <p>Not API: connectors select the engine with {@code resumptionEngine="bc"} (the default), and its one public
+ * type, {@link org.reprise.engine.bc.BcEngineProvider}, is public only so that {@link java.util.ServiceLoader}
+ * can make it.
  */
 @NullMarked
 package org.reprise.engine.bc;

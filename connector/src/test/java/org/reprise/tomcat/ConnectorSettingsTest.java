@@ -293,7 +293,7 @@ class ConnectorSettingsTest {
         TestServer.ConnectorSpec b = hostSpec("b", h -> {
             h.setDisableSessionTickets(true);
             h.setSessionTimeout(60);
-        }).nio2().settings(ResumptionSettings.builder()
+        }).settings(ResumptionSettings.builder()
                 .ticketKeyRotation(Duration.ofMinutes(5))
                 .resumptionName(B_NAME)
                 .build());

@@ -1,15 +1,19 @@
 /*
  * FfmTomcatServer: stock embedded Tomcat 11 with Tomcat's own FFM OpenSSL binding (no Reprise), serving one
  * small page over TLS, to count the JVM-wide pauses of its OpenSSLEngine per connection (see BENCHMARKS.md,
- * "Why Tomcat's FFM engine pauses the JVM twice per connection"). It serves for <seconds> and exits, printing
- * how many requests (one per connection with `openssl s_time -www /`) it answered.
+ * "Tomcat's FFM engine: which operation pauses the JVM, and how often per connection"). It serves for <seconds>
+ * and exits, printing how many requests (one per connection with `openssl s_time -www /`) it answered.
+ *
+ * tomcat-coyote-ffm.jar is in the Tomcat distribution's lib/ (for instance from the tarball Maven keeps after a
+ * build: tar xzf ~/.m2/repository/org/apache/tomcat/tomcat/11.0.25/tomcat-11.0.25.tar.gz --wildcards '*ffm.jar').
  *
  *   java -cp tomcat-embed-core-11.0.29.jar:tomcat-coyote-ffm.jar --enable-native-access=ALL-UNNAMED \
  *     bench/src/ffm/FfmTomcatServer.java <port> <cert.pem> <key.pem> <maxThreads|virtual> <seconds> [name=value...]
  *
  * Extra name=value pairs are connector attributes as in server.xml; protocol=<class> replaces the protocol, so
  * with Reprise's jars on the class path "protocol=org.reprise.tomcat.Http11NioResumptionProtocol
- * resumptionEngine=openssl" runs Reprise's OpenSSL engine (Tomcat's OpenSSLEngine with Reprise's callbacks).
+ * resumptionEngine=openssl" runs Reprise's OpenSSL engine instead (built on Tomcat's OpenSSLEngine when these
+ * counts were taken; Reprise's own engine since).
  */
 
 import java.io.IOException;

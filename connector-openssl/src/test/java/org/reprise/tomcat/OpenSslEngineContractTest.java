@@ -66,26 +66,12 @@ class OpenSslEngineContractTest {
         return client;
     }
 
-    private static ByteBuffer packet(SSLEngine engine) {
-        return ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
-    void handshakeDataAndCloseFollowTheSslEngineContract(String protocol) throws Exception {
-        int live = OpenSslContexts.liveConnections(context);
-        SSLEngine server = context.createSSLEngine();
-        server.setUseClientMode(false);
-        SSLEngine client = client(protocol);
-        assertEquals(live + 1, OpenSslContexts.liveConnections(context), "one SSL per engine");
-
-        assertEquals(HandshakeStatus.NOT_HANDSHAKING, server.getHandshakeStatus(), "before beginHandshake");
-        server.beginHandshake();
-        assertEquals(HandshakeStatus.NEED_UNWRAP, server.getHandshakeStatus(), "a server waits for the ClientHello");
-        SSLEngineResult nothing = server.unwrap(ByteBuffer.allocate(0), ByteBuffer.allocate(100));
-        assertEquals(Status.BUFFER_UNDERFLOW, nothing.getStatus());
-        assertEquals(0, nothing.bytesConsumed());
-
+    /**
+     * Runs a handshake in memory, checking on the way that a server record does not fit in one byte.
+     *
+     * @return how often the server reported FINISHED
+     */
+    private static int handshake(SSLEngine server, SSLEngine client) throws Exception {
         client.beginHandshake();
         // the network, each way, in write mode
         ByteBuffer c2s = ByteBuffer.allocate(1 << 17);
@@ -126,10 +112,33 @@ class OpenSslEngineContractTest {
             }
             finished += r != null && r.getHandshakeStatus() == HandshakeStatus.FINISHED ? 1 : 0;
         }
-        assertTrue(overflowSeen);
+        assertTrue(overflowSeen, "the server wrapped at least once");
+        return finished;
+    }
+
+    private static ByteBuffer packet(SSLEngine engine) {
+        return ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void handshakeDataAndCloseFollowTheSslEngineContract(String protocol) throws Exception {
+        int live = OpenSslContexts.liveConnections(context);
+        SSLEngine server = context.createSSLEngine();
+        server.setUseClientMode(false);
+        SSLEngine client = client(protocol);
+        assertEquals(live + 1, OpenSslContexts.liveConnections(context), "one SSL per engine");
+
+        assertEquals(HandshakeStatus.NOT_HANDSHAKING, server.getHandshakeStatus(), "before beginHandshake");
+        server.beginHandshake();
+        assertEquals(HandshakeStatus.NEED_UNWRAP, server.getHandshakeStatus(), "a server waits for the ClientHello");
+        SSLEngineResult nothing = server.unwrap(ByteBuffer.allocate(0), ByteBuffer.allocate(100));
+        assertEquals(Status.BUFFER_UNDERFLOW, nothing.getStatus());
+        assertEquals(0, nothing.bytesConsumed());
+
+        assertEquals(1, handshake(server, client), "FINISHED is reported once");
         ByteBuffer toServer = packet(client);
         ByteBuffer toClient = packet(server);
-        assertEquals(1, finished, "FINISHED is reported once");
         assertEquals(protocol, server.getSession().getProtocol());
         assertEquals(client.getSession().getCipherSuite(), server.getSession().getCipherSuite(), "IANA names");
         assertNull(server.getHandshakeSession(), "no handshake in progress");
@@ -187,6 +196,40 @@ class OpenSslEngineContractTest {
         toClient.flip();
         assertEquals(Status.CLOSED, client.unwrap(toClient, responseIn).getStatus(), "the client sees close_notify");
         assertEquals(Status.CLOSED, server.wrap(ByteBuffer.allocate(0), toClient).getStatus(), "and stays closed");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void unwrapTakesAtMostTwoRecordsOfCiphertextAtATime(String protocol) throws Exception {
+        SSLEngine server = context.createSSLEngine();
+        server.setUseClientMode(false);
+        SSLEngine client = client(protocol);
+        server.beginHandshake();
+        handshake(server, client);
+
+        // a megabyte of records in one buffer, read through a small window: the engine must leave in the
+        // buffer what it cannot use yet, not copy all of it into native memory
+        byte[] request = new byte[1 << 20];
+        new Random(3).nextBytes(request);
+        ByteBuffer wire = ByteBuffer.allocate(request.length + 200 * packet(client).capacity());
+        ByteBuffer plain = ByteBuffer.wrap(request);
+        while (plain.hasRemaining()) {
+            assertEquals(Status.OK, client.wrap(plain, wire).getStatus());
+        }
+        wire.flip();
+        int limit = 2 * server.getSession().getPacketBufferSize();
+        ByteBuffer window = ByteBuffer.allocate(1000);
+        ByteBuffer received = ByteBuffer.allocate(request.length);
+        for (int calls = 0; received.hasRemaining() && calls < 10_000; calls++) {
+            SSLEngineResult r = server.unwrap(wire, window);
+            assertTrue(r.bytesConsumed() <= limit, r + " took more than two records");
+            window.flip();
+            received.put(window);
+            window.clear();
+        }
+        assertArrayEquals(request, received.array(), "every byte arrives, in order");
+        assertEquals(0, wire.remaining());
+        server.closeOutbound();
     }
 
     @Test

@@ -36,6 +36,11 @@ final class OpenSslEngine extends SSLEngine {
     static final int PACKET_SIZE = 5 + ScratchBuffers.RECORD + 2048;
     /** The most a record adds to its plaintext: header, explicit IV, MAC or tag, padding. */
     private static final int RECORD_OVERHEAD = 256;
+    /**
+     * The most ciphertext the read BIO holds: two records. An unwrap takes only what fits, so a driver that hands
+     * in megabytes at once (or a peer whose records are never read) cannot grow native memory past this.
+     */
+    static final int MAX_BUFFERED_INPUT = 2 * PACKET_SIZE;
     private static final byte[] NOTHING = new byte[0];
 
     private final OpenSslServerContext context;
@@ -269,11 +274,12 @@ final class OpenSslEngine extends SSLEngine {
     }
 
     private int feed(ByteBuffer src) throws SSLException {
-        int n = src.remaining();
-        if (n == 0) {
+        int n = Math.min(src.remaining(), MAX_BUFFERED_INPUT - pendingInput());
+        if (n <= 0) {
             return 0;
         }
         try {
+            // the segment starts at src's position; BIO_write reads only its first n bytes
             int written = (int) NativeSsl.BIO_write.invokeExact(connection.readBio, MemorySegment.ofBuffer(src), n);
             if (written != n) {
                 throw new SSLException("BIO_write took " + written + " of " + n + " bytes");

@@ -101,7 +101,7 @@ public final class AdminApiServlet extends HttpServlet {
         if (path.equals("/connectors")) {
             require(method, "GET");
             return connectors.list().stream()
-                    .map(c -> mapOf("name", c.name(), "node", c.admin().getNode()))
+                    .map(c -> mapOf("name", c.name(), "node", c.node()))
                     .toList();
         }
         if (path.startsWith("/sessions/") && !path.substring("/sessions/".length()).contains("/")) {

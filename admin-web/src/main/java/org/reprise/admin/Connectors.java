@@ -23,10 +23,12 @@ public final class Connectors {
      * One connector's two JMX views.
      *
      * @param name    the connector's Reprise name
+     * @param node    the connector's node name, or null if it sets none
      * @param admin   sessions and ticket keys
      * @param metrics the counters
      */
-    public record Handle(String name, ResumptionAdminMXBean admin, ResumptionMetricsMXBean metrics) {
+    public record Handle(String name, @Nullable String node, ResumptionAdminMXBean admin,
+            ResumptionMetricsMXBean metrics) {
     }
 
     private final MBeanServer server;
@@ -64,7 +66,7 @@ public final class Connectors {
         if (!server.isRegistered(adminName) || !server.isRegistered(metricsName)) {
             return Optional.empty();
         }
-        return Optional.of(new Handle(JmxNames.connector(adminName),
+        return Optional.of(new Handle(JmxNames.connector(adminName), JmxNames.node(adminName),
                 JMX.newMXBeanProxy(server, adminName, ResumptionAdminMXBean.class),
                 JMX.newMXBeanProxy(server, metricsName, ResumptionMetricsMXBean.class)));
     }

@@ -25,8 +25,8 @@ import org.reprise.tomcat.BcTls12Handshake;
  */
 class MissReasonsPrometheusTest {
 
-    private static final Pattern MISS = Pattern.compile(
-            "reprise_resumption_misses_total\\{connector=\"" + AdminServer.CONNECTOR + "\",reason=\"([a-z_0-9]+)\"\\} (\\d+)");
+    private static final Pattern MISS = Pattern.compile("reprise_resumption_misses_total\\{connector=\""
+            + AdminServer.CONNECTOR + "\",node=\"node-a\",reason=\"([a-z_0-9]+)\"\\} ([0-9.eE+]+)");
 
     @TempDir
     Path dir;
@@ -76,7 +76,7 @@ class MissReasonsPrometheusTest {
         for (String line : samples.split("\n")) {
             Matcher m = MISS.matcher(line);
             if (m.matches() && m.group(1).equals(reason)) {
-                return Long.parseLong(m.group(2));
+                return (long) Double.parseDouble(m.group(2));
             }
         }
         throw new AssertionError("no sample for " + reason + " in " + samples);

@@ -153,7 +153,10 @@ final class TomcatDistribution {
                 URI.create("https://localhost:" + port + "/reprise-admin/metrics")).timeout(Duration.ofSeconds(20))
                 .header("Authorization", "Basic " + basic).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, metrics.statusCode(), metrics.body());
-        assertTrue(metrics.body().contains("reprise_"), metrics.body());
+        // the WAR's own copy of the Prometheus client (WEB-INF/lib) writes the page in the stock Tomcat
+        String type = metrics.headers().firstValue("Content-Type").orElse("");
+        assertTrue(type.startsWith("text/plain;") && type.contains("version=0.0.4"), type);
+        assertTrue(metrics.body().contains("# TYPE reprise_handshakes_total counter\n"), metrics.body());
         return admin.body() + "\n" + metrics.body();
     }
 

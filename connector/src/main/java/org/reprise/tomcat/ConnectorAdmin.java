@@ -1,14 +1,22 @@
 package org.reprise.tomcat;
 
+import java.time.Instant;
+import java.util.List;
+import org.reprise.core.admin.SessionPageView;
+import org.reprise.core.admin.SessionView;
 import org.reprise.core.admin.TicketKeyView;
 import org.reprise.core.internal.ResumptionContext;
 import org.reprise.core.metrics.MetricsSnapshot;
 import org.reprise.core.session.SessionId;
+import org.reprise.core.session.SessionPage;
+import org.reprise.core.session.SessionQuery;
+import org.reprise.core.session.SessionRecord;
 import org.reprise.core.ticket.TicketKey;
 
 /**
- * What an administrator does to one connector's resumption from code: purge sessions, retire the ticket keys,
- * read the counters. The admin page and the JMX {@code ResumptionAdmin} MBean do the same through this class.
+ * What an administrator does to one connector's resumption from code: list and purge sessions, list and retire
+ * the ticket keys, read the counters. The admin page and the JMX {@code ResumptionAdmin} MBean do the same
+ * through this class.
  * Reach it with {@code protocol.resumption().admin()} (see {@link ResumptionSslImplementation#admin()}).
  *
  * <p>Thread-safe: any thread may call any method at any time, also while handshakes run. A purge or a
@@ -26,6 +34,30 @@ public final class ConnectorAdmin {
 
     private ResumptionContext context() {
         return connector.context();
+    }
+
+    /**
+     * Lists one page of the live sessions of the connector's store (with a shared store, every node's), as the
+     * admin page shows them: never a secret.
+     *
+     * @param query which sessions, in which order, which page
+     * @return that page
+     */
+    public SessionPageView sessions(SessionQuery query) {
+        SessionPage page = context().store().list(query, context().clock().instant());
+        return new SessionPageView(page.sessions().stream().map(ConnectorAdmin::view).toList(), page.total(),
+                page.offset(), page.limit());
+    }
+
+    /**
+     * @return the live ticket keys (their names and times, never their secrets), newest generation first: a key
+     *         made ahead of time (above the encrypting one), the encrypting one, the older ones that still open
+     *         tickets
+     */
+    public List<TicketKeyView> ticketKeys() {
+        // the encrypting key is not always the first: a key made ahead of time is listed above it
+        TicketKey encrypting = context().keyRing().encryptionKey();
+        return context().keyRing().keys().stream().map(k -> view(k, k == encrypting)).toList();
     }
 
     /**
@@ -67,6 +99,14 @@ public final class ConnectorAdmin {
     /** @return the connector's counters as they are now */
     public MetricsSnapshot metrics() {
         return connector.metrics().snapshot();
+    }
+
+    private static SessionView view(SessionRecord r) {
+        Instant lastResumed = r.lastResumed();
+        return new SessionView(r.id().hex(), r.hostConfig(), r.sniHost(), r.protocol(), r.cipherSuite(),
+                r.created().toEpochMilli(), r.expires().toEpochMilli(),
+                lastResumed == null ? 0 : lastResumed.toEpochMilli(), r.resumeCount(), r.node(), r.engine(),
+                r.peerIdentity());
     }
 
     static TicketKeyView view(TicketKey key, boolean encrypting) {

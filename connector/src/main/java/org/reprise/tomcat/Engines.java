@@ -5,8 +5,11 @@ import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
-/** Finds the {@link EngineProvider} a connector's {@code resumptionEngine} names. */
-final class Engines {
+/**
+ * Finds the {@link EngineProvider} a connector's {@code resumptionEngine} names. Public for Reprise's Spring Boot
+ * starter, which checks the engine while it reads its properties; like {@link EngineProvider}, not API.
+ */
+public final class Engines {
 
     private Engines() {
     }
@@ -16,7 +19,7 @@ final class Engines {
      * @return the engine, checked to be usable here
      * @throws IllegalStateException naming what is missing: the engine's jar, a newer Java, a native library
      */
-    static EngineProvider find(String name) {
+    public static EngineProvider find(String name) {
         List<String> known = new ArrayList<>();
         try {
             for (EngineProvider provider : ServiceLoader.load(EngineProvider.class, EngineProvider.class.getClassLoader())) {

@@ -34,6 +34,18 @@ public class Http11NioResumptionProtocol extends Http11NioProtocol {
         setSslImplementationName(ResumptionSslImplementation.class.getName());
     }
 
+    /**
+     * Gives a protocol that Tomcat made by class name (as {@code new Connector(className)} does, in server.xml or
+     * in Spring Boot) its settings from code, as the constructor does for a protocol made in code; attributes
+     * set on the connector still override them.
+     *
+     * @param settings Reprise's settings for this connector
+     * @throws IllegalStateException once the connector has initialised, when its settings are in use
+     */
+    public void configure(ResumptionSettings settings) {
+        this.settings.replaceFromCode(settings);
+    }
+
     @Override
     public boolean setProperty(String name, String value) {
         return settings.setAttribute(name, value) || super.setProperty(name, value);

@@ -1,5 +1,6 @@
 package org.reprise.tomcat;
 
+import java.util.Objects;
 import org.apache.tomcat.util.net.SSLImplementation;
 import org.jspecify.annotations.Nullable;
 
@@ -10,12 +11,21 @@ import org.jspecify.annotations.Nullable;
  */
 final class ProtocolSettings {
 
-    private final ResumptionSettings fromCode;
+    private ResumptionSettings fromCode;
     private final ConnectorAttributes fromServerXml = new ConnectorAttributes();
     private ConnectorAttributes.@Nullable Resolved resolved;
 
     ProtocolSettings(ResumptionSettings fromCode) {
         this.fromCode = fromCode;
+    }
+
+    /** The settings from code of a protocol made by class name, handed over before the connector initialises. */
+    void replaceFromCode(ResumptionSettings settings) {
+        if (resolved != null) {
+            throw new IllegalStateException("Reprise's settings from code must be given before the connector"
+                    + " initialises; this one has");
+        }
+        fromCode = Objects.requireNonNull(settings, "settings");
     }
 
     boolean setAttribute(String name, String value) {

@@ -1,20 +1,15 @@
 package org.reprise.tomcat;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.reprise.core.admin.ResumptionAdminMXBean;
 import org.reprise.core.admin.SessionPageView;
-import org.reprise.core.admin.SessionView;
 import org.reprise.core.admin.TicketKeyView;
 import org.reprise.core.admin.UnreadableTicketKeyView;
 import org.reprise.core.internal.ResumptionContext;
-import org.reprise.core.session.SessionPage;
 import org.reprise.core.session.SessionQuery;
-import org.reprise.core.session.SessionRecord;
-import org.reprise.core.ticket.TicketKey;
 
 /**
  * One connector's {@link ResumptionAdminMXBean}: the admin page's way in, through JMX. Purges and key
@@ -53,17 +48,7 @@ final class ResumptionAdmin implements ResumptionAdminMXBean {
         }
         SessionQuery query = SessionQuery.builder().host(host).node(node).protocol(protocol).text(text)
                 .sort(column, descending).page(offset, limit).build();
-        SessionPage page = context().store().list(query, context().clock().instant());
-        return new SessionPageView(page.sessions().stream().map(ResumptionAdmin::view).toList(), page.total(),
-                page.offset(), page.limit());
-    }
-
-    private static SessionView view(SessionRecord r) {
-        Instant lastResumed = r.lastResumed();
-        return new SessionView(r.id().hex(), r.hostConfig(), r.sniHost(), r.protocol(), r.cipherSuite(),
-                r.created().toEpochMilli(), r.expires().toEpochMilli(),
-                lastResumed == null ? 0 : lastResumed.toEpochMilli(), r.resumeCount(), r.node(), r.engine(),
-                r.peerIdentity());
+        return connector.admin().sessions(query);
     }
 
     @Override
@@ -91,10 +76,7 @@ final class ResumptionAdmin implements ResumptionAdminMXBean {
 
     @Override
     public List<TicketKeyView> getTicketKeys() {
-        // the encrypting key is not always the first: a key made ahead of time is listed above it
-        TicketKey encrypting = context().keyRing().encryptionKey();
-        List<TicketKey> keys = context().keyRing().keys();
-        return keys.stream().map(k -> ConnectorAdmin.view(k, k == encrypting)).toList();
+        return connector.admin().ticketKeys();
     }
 
     @Override

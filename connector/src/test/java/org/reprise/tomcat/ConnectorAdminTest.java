@@ -8,7 +8,12 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.List;
+import org.reprise.core.admin.SessionPageView;
+import org.reprise.core.admin.SessionView;
+import org.reprise.core.admin.TicketKeyView;
 import org.reprise.core.metrics.MetricsSnapshot;
+import org.reprise.core.session.SessionQuery;
 
 /** {@link ConnectorAdmin} as an embedding application uses it, seen by OpenSSL's s_client. */
 class ConnectorAdminTest {
@@ -58,6 +63,29 @@ class ConnectorAdminTest {
             assertEquals(1, admin.purgeAll());
 
             assertFalse(connect(server, false, "-tls1_2", "-no_ticket").reused());
+        }
+    }
+
+    @Test
+    void listsTheSessionsAndTicketKeysWithoutSecrets() throws Exception {
+        try (TestServer server = server()) {
+            ConnectorAdmin admin = server.resumption(0).admin();
+            String id = connect(server, true, "-tls1_2", "-no_ticket").sessionId().toLowerCase(Locale.ROOT);
+
+            SessionPageView page = admin.sessions(SessionQuery.builder().page(0, 10).build());
+            assertEquals(1, page.getTotal());
+            SessionView session = page.getSessions().get(0);
+            assertEquals(id, session.getId());
+            assertEquals("localhost", session.getHostConfig());
+            assertEquals("TLSv1.2", session.getProtocol());
+            assertEquals(0, admin.sessions(SessionQuery.builder().protocol("TLSv1.3").build()).getTotal());
+
+            List<TicketKeyView> keys = admin.ticketKeys();
+            assertEquals(1, keys.stream().filter(TicketKeyView::isEncrypting).count(), keys::toString);
+            String retired = keys.get(0).getName();
+            TicketKeyView fresh = admin.retireAllKeys();
+            assertEquals(List.of(fresh.getName()), admin.ticketKeys().stream().map(TicketKeyView::getName).toList());
+            assertFalse(fresh.getName().equals(retired), "the retired key is still listed");
         }
     }
 

@@ -237,6 +237,29 @@ class ConnectorSettingsTest {
         assertTrue(e.getMessage().contains("ticketKeyRotation"), e.getMessage());
     }
 
+    /**
+     * A protocol Tomcat made by class name (server.xml, Spring Boot) takes settings from code through
+     * configure(), attributes still override them, and once the connector has started it refuses new ones.
+     */
+    @Test
+    void aProtocolMadeByClassNameTakesSettingsFromCode() throws Exception {
+        ResumptionSettings fromCode = ResumptionSettings.builder().resumptionName("by-name")
+                .ticketKeyRotation(Duration.ofMinutes(5)).sweepInterval(Duration.ofMinutes(2)).build();
+        TestServer.ConnectorSpec spec = hostSpec("by-name", h -> { }).byClassName().settings(fromCode)
+                .property("sweepInterval", "3m");
+        try (TestServer server = TestServer.start(dir, spec)) {
+            assertEquals("by-name", server.resumption(0).name());
+            assertKeyTimes(server, 0, Duration.ofMinutes(5), Duration.ofDays(1));
+            assertEquals("3m", server.connector(0).getProperty("sweepInterval"));
+            assertTrue(saveAndResume(server.port(), true).reused(), "did not resume");
+
+            var protocol = (Http11NioResumptionProtocol) server.connector(0).getProtocolHandler();
+            IllegalStateException late = assertThrows(IllegalStateException.class,
+                    () -> protocol.configure(ResumptionSettings.defaults()));
+            assertTrue(late.getMessage().contains("before the connector initialises"), late.getMessage());
+        }
+    }
+
     // ---- JMX
 
     @Test

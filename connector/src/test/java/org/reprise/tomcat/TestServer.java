@@ -19,7 +19,6 @@ import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
-import org.apache.coyote.AbstractProtocol;
 import org.apache.coyote.http2.Http2Protocol;
 import org.apache.tomcat.util.net.SSLHostConfig;
 import org.apache.tomcat.util.net.SSLHostConfigCertificate;
@@ -43,6 +42,7 @@ final class TestServer implements AutoCloseable {
     /** One connector: what protocol class, Reprise settings, and SSLHostConfigs. */
     static final class ConnectorSpec {
         boolean nio2;
+        boolean byClassName;
         ResumptionSettings settings = ResumptionSettings.defaults();
         final List<SSLHostConfig> hosts = new ArrayList<>();
         final List<String[]> properties = new ArrayList<>();
@@ -50,6 +50,15 @@ final class TestServer implements AutoCloseable {
         /** Tomcat's stock NIO2 protocol naming Reprise's SSL implementation: default settings only. */
         ConnectorSpec nio2() {
             nio2 = true;
+            return this;
+        }
+
+        /**
+         * Reprise's protocol made by class name, as server.xml and Spring Boot make it, and given the settings
+         * with {@link Http11NioResumptionProtocol#configure}.
+         */
+        ConnectorSpec byClassName() {
+            byClassName = true;
             return this;
         }
 
@@ -99,9 +108,14 @@ final class TestServer implements AutoCloseable {
         tomcat.setBaseDir(Files.createDirectories(baseDir.resolve("tomcat")).toString());
         List<Connector> connectors = new ArrayList<>();
         for (ConnectorSpec spec : specs) {
-            AbstractProtocol<?> protocol = spec.nio2 ? new StockNio2Protocol()
-                    : new Http11NioResumptionProtocol(spec.settings);
-            Connector connector = new Connector(protocol);
+            Connector connector;
+            if (spec.byClassName) {
+                connector = new Connector(Http11NioResumptionProtocol.class.getName());
+                ((Http11NioResumptionProtocol) connector.getProtocolHandler()).configure(spec.settings);
+            } else {
+                connector = new Connector(spec.nio2 ? new StockNio2Protocol()
+                        : new Http11NioResumptionProtocol(spec.settings));
+            }
             connector.setPort(0);
             connector.setSecure(true);
             connector.setScheme("https");

@@ -75,7 +75,7 @@ class StarterTest {
             val id = sClient(port, session, true, "-tls1_2", "-no_ticket").sessionId
             assertTrue(sClient(port, session, false, "-tls1_2", "-no_ticket").reused, "resumes before the purge")
 
-            val listed = actuator.get("/actuator/reprise/boot-purge?protocol=TLSv1.2&limit=10")
+            val listed = actuator.get("/actuator/reprise/boot-purge?protocol=TLSv1.2&sort=last_resumed&limit=10")
             assertEquals(200, listed.statusCode(), listed.body())
             val detail = json.readTree(listed.body())
             assertEquals(listOf(id), detail.path("sessions").path("sessions").values().map { it.path("id").asString() },

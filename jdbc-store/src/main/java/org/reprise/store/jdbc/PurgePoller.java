@@ -20,8 +20,8 @@ import org.reprise.core.session.SessionId;
  * <p>Why polling: it works the same on PostgreSQL and H2, and costs one indexed one-row read per interval
  * when nothing happens. PostgreSQL's LISTEN/NOTIFY would push purges sooner, but needs a connection held
  * open outside the pool, exists only on PostgreSQL, and loses notifications sent while that connection
- * is down, which a poll of a numbered log cannot. When this node cannot be sure it saw every purge (it
- * was cut off for longer than purges are kept, or its first polls failed), it drops its whole cache.
+ * is down, which a poll of a numbered log cannot. When this node cannot be sure it saw every purge (at its
+ * first poll, or when it was cut off for longer than purges are kept), it drops its whole cache.
  *
  * <p>Poll failures are not counted as store errors (no session call failed), but they report to the
  * outage log like any other call, which makes the poller the store's health check: an outage is logged,
@@ -42,7 +42,6 @@ final class PurgePoller implements AutoCloseable {
     private final ScheduledExecutorService executor;
     /** The newest purge this node has applied; -1 until the first successful poll. */
     private long seen = -1;
-    private boolean failedBeforeFirstPoll;
     private long nextCleanup;
 
     PurgePoller(Database db, PurgeLog purges, SessionCache cache, JdbcSessionStore sessions, Duration interval,
@@ -82,9 +81,6 @@ final class PurgePoller implements AutoCloseable {
             });
         } catch (RuntimeException e) {
             // Already in the outage log; an escaping exception would cancel the schedule
-            if (seen < 0) {
-                failedBeforeFirstPoll = true;
-            }
             LOG.log(Level.FINE, "purge poll failed", e);
         }
     }
@@ -92,10 +88,9 @@ final class PurgePoller implements AutoCloseable {
     private void poll(Connection c) throws SQLException {
         long latest = purges.latest(c);
         if (seen < 0) {
-            // Sessions cached before this node could poll may have been purged meanwhile
-            if (failedBeforeFirstPoll) {
-                cache.invalidateAll();
-            }
+            // Lookups may have cached sessions before this first poll, and purges may have come between them
+            // and it (a busy machine can run this thread late): the number read now says nothing of their order
+            cache.invalidateAll();
             seen = latest;
         } else if (latest != seen) {
             apply(purges.between(c, seen, latest), latest - seen);

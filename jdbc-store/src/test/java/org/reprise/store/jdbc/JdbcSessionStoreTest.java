@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.zaxxer.hikari.HikariDataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -13,10 +16,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import javax.sql.DataSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.reprise.core.metrics.ResumptionMetrics;
@@ -219,6 +224,47 @@ class JdbcSessionStoreTest {
             }
             assertEquals(5, count(f, "sessions"));
         }
+    }
+
+    /**
+     * A node that serves a session before its purge poller's first poll, from a lookup that ran before a purge on
+     * another node, must still drop it: the first poll cannot tell which purges came before what it cached.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void aPurgeBeforeTheFirstPollStillReachesWhatWasCached(TestDatabase database) throws Exception {
+        try (Fixture f = Fixture.on(database); HikariDataSource pool = new HikariDataSource()) {
+            pool.setJdbcUrl(database.url());
+            pool.setUsername(database.user());
+            CountDownLatch firstPoll = new CountDownLatch(1);
+            JdbcStores a = f.node("a");
+            JdbcStores b = f.node("b", new ResumptionMetrics(), config -> config.jdbcUrl(null)
+                    .dataSource(() -> pollerWaitsFor(firstPoll, pool)));
+            SessionRecord gone = Sessions.live();
+            a.sessionStore().store(gone);
+            assertTrue(a.flush(FLUSH));
+            assertNotNull(b.sessionStore().retrieve(gone.id(), Sessions.now()), "now in b's cache");
+            assertTrue(a.sessionStore().remove(gone.id()));
+
+            firstPoll.countDown();
+            assertGoneOnceItsPurgeIsPolled(b.sessionStore(), gone);
+        }
+    }
+
+    /** @return {@code pool}, except that the purge poller's thread waits for {@code gate} to get a connection */
+    private static DataSource pollerWaitsFor(CountDownLatch gate, DataSource pool) {
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection")
+                            && Thread.currentThread().getName().startsWith("reprise-jdbc-purges")) {
+                        gate.await();
+                    }
+                    try {
+                        return method.invoke(pool, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @ParameterizedTest

@@ -101,6 +101,11 @@ class Actuator(pki: TestPki, private val port: Int) {
 
 /** One scrape of `/actuator/prometheus`. */
 class Scrape(val text: String) {
+    /** The samples of [connector] with a value other than zero, as the scrape shows them. */
+    fun nonZero(connector: String): List<String> =
+        text.lines().filter { it.startsWith("reprise_") && it.contains("connector=\"$connector\"") }
+            .filter { it.substringAfterLast(' ').toDoubleOrNull()?.let { value -> value != 0.0 } ?: false }
+
     /** The value of the sample of family [name] with these [labels] (and maybe others). */
     fun value(name: String, vararg labels: Pair<String, String>): Double =
         text.lines().filter { it.startsWith("$name{") }
@@ -113,3 +118,6 @@ class Scrape(val text: String) {
 
     override fun toString(): String = text.lines().filter { it.startsWith("reprise_") }.joinToString("\n")
 }
+
+/** Writes what the application's user saw into the test log, one line each, tagged with where it came from. */
+fun show(source: String, lines: List<String>) = lines.forEach { println("[$source] $it") }

@@ -32,6 +32,8 @@ class OpenSslTls13Test {
                 assertTrue(second.line.startsWith("Reused, TLSv1.3"), second.output)
 
                 val scrape = Actuator(pki, port).prometheus()
+                show("s_client", listOf(first.line, second.line))
+                show("/actuator/prometheus", scrape.nonZero("boot-openssl"))
                 val connector = "connector" to "boot-openssl"
                 assertEquals(1.0, scrape.value("reprise_resumption_hits_total", connector, "mechanism" to "tls13_psk"),
                     scrape.toString())

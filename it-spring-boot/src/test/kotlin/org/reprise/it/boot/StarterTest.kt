@@ -51,6 +51,8 @@ class StarterTest {
             assertTrue(resumedByTicket.reused, resumedByTicket.output)
 
             val after = actuator.prometheus()
+            show("s_client", listOf(first, again, resumedByTicket).map { it.line })
+            show("/actuator/prometheus", after.nonZero("boot-bc"))
             val connector = "connector" to "boot-bc"
             assertEquals(1.0, after.value("reprise_resumption_hits_total", connector, "mechanism" to "session_id"),
                 after.toString())

@@ -58,10 +58,14 @@ final class Database {
     /** Why this node must not use the database, once the data key check said so; then final. */
     private volatile @Nullable String refusal;
     private final long openedNanos = System.nanoTime();
+    private final PurgeLog purges;
+    /** The newest purge when the store became ready; -1 before. */
+    private volatile long purgesAtReady = -1;
 
-    Database(Supplier<DataSource> dataSources, Tables tables, boolean createSchema, OutageLog outage, Clock clock,
-            DataKeyCheck dataKeyCheck) {
+    Database(Supplier<DataSource> dataSources, Tables tables, PurgeLog purges, boolean createSchema, OutageLog outage,
+            Clock clock, DataKeyCheck dataKeyCheck) {
         this.dataSources = dataSources;
+        this.purges = purges;
         this.dataKeyCheck = dataKeyCheck;
         this.clock = clock;
         this.tables = tables;
@@ -88,6 +92,14 @@ final class Database {
         Thread starter = new Thread(this::connectUntilReady, threadName);
         starter.setDaemon(true);
         starter.start();
+    }
+
+    /**
+     * @return the number of the newest purge when the store became ready, -1 before: no lookup read a session
+     *         before then, so the purges after it are all a node needs to apply to its cache
+     */
+    long purgesAtReady() {
+        return purgesAtReady;
     }
 
     /** @return whether the first connection was made, the schema is in place and the data key check passed */
@@ -238,6 +250,8 @@ final class Database {
                 ready.countDown(); // wakes whoever waits, to be told
                 throw new Refused(refused);
             }
+            // Nothing is read from the database before this point, so the purge poller applies every purge after it
+            purgesAtReady = purges.latest(c);
             dialect = d;
             ready.countDown();
         }

@@ -62,11 +62,11 @@ public final class JdbcStores implements ResumptionStores {
         OutageLog outage = new OutageLog(tables.prefix() + "*" + (node == null ? "" : " on node " + node));
         HikariDataSource pool = config.dataSource() == null ? HikariPools.create(config, node) : null;
         Supplier<DataSource> source = pool != null ? () -> pool : Objects.requireNonNull(config.dataSource());
-        Database db = new Database(source, tables, config.createSchema(), outage, config.clock(),
+        PurgeLog purges = new PurgeLog(tables);
+        Database db = new Database(source, tables, purges, config.createSchema(), outage, config.clock(),
                 new DataKeyCheck(config.dataKeys(), config.dataKeyRollIn()));
         SecretCipher cipher = new SecretCipher(config.dataKeys());
         SessionCache cache = new SessionCache(config.cacheSize(), config.clock());
-        PurgeLog purges = new PurgeLog(tables);
         BudgetedExecutor lookups = new BudgetedExecutor(config.poolSize(), config.retrieveBudget(), outage,
                 "reprise-jdbc-lookup" + suffix);
         JdbcSessionStore sessions = new JdbcSessionStore(db, cipher, cache, lookups, purges,

@@ -20,8 +20,9 @@ import org.reprise.core.session.SessionId;
  * <p>Why polling: it works the same on PostgreSQL and H2, and costs one indexed one-row read per interval
  * when nothing happens. PostgreSQL's LISTEN/NOTIFY would push purges sooner, but needs a connection held
  * open outside the pool, exists only on PostgreSQL, and loses notifications sent while that connection
- * is down, which a poll of a numbered log cannot. When this node cannot be sure it saw every purge (at its
- * first poll, or when it was cut off for longer than purges are kept), it drops its whole cache.
+ * is down, which a poll of a numbered log cannot. It starts from the newest purge at the moment the store became
+ * ready, before any lookup could cache a row, so a late first poll misses nothing. When this node cannot be
+ * sure it saw every purge (it was cut off for longer than purges are kept), it drops its whole cache.
  *
  * <p>Poll failures are not counted as store errors (no session call failed), but they report to the
  * outage log like any other call, which makes the poller the store's health check: an outage is logged,
@@ -88,11 +89,11 @@ final class PurgePoller implements AutoCloseable {
     private void poll(Connection c) throws SQLException {
         long latest = purges.latest(c);
         if (seen < 0) {
-            // Lookups may have cached sessions before this first poll, and purges may have come between them
-            // and it (a busy machine can run this thread late): the number read now says nothing of their order
-            cache.invalidateAll();
-            seen = latest;
-        } else if (latest != seen) {
+            // Not the number read now: a busy machine can run this first poll late, after lookups cached rows that
+            // were purged since the store became ready
+            seen = db.purgesAtReady();
+        }
+        if (latest != seen) {
             apply(purges.between(c, seen, latest), latest - seen);
             seen = latest;
         }
